@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AltprovConfig(AppConfig):
+    name = "altprov"
+    verbose_name = "altprov"

@@ -1,0 +1,121 @@
+"""What each role may do, in the school of the record.
+
+Permissions follow the role held at the school a record belongs to, never a
+global flag. DESIGN.md "Who uses it" and the policy's "Responsibilities"
+section are the source; README.md documents the resulting matrix.
+"""
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from .models import Role
+
+HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD = (
+    Role.HEAD,
+    Role.SLT,
+    Role.PASTORAL,
+    Role.DSL,
+    Role.SENDCO,
+    Role.ADMIN,
+    Role.EXAMS,
+    Role.FINANCE,
+    Role.BOARD,
+)
+SCHOOL_STAFF = frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE})
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # Learners: every member of staff who works with AP learners.
+    "learner.view": frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS}),
+    "learner.edit": frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN}),
+    # KCSIE: child-protection information is DSL-controlled; the head sees it too.
+    "learner.safeguarding": frozenset({HEAD, DSL}),
+    # Learner passport / SEN support: those who plan and monitor the support.
+    "learner.passport.view": frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO}),
+    "learner.passport.edit": frozenset({HEAD, SENDCO}),
+    # Policy: the exams officer provides attainment data at transition.
+    "learner.attainment.edit": frozenset({HEAD, SLT, EXAMS}),
+    "provider.view": SCHOOL_STAFF | {BOARD},
+    "provider.edit": frozenset({HEAD, SLT, DSL}),
+    "provider.evidence": frozenset({HEAD, SLT, DSL}),
+    # Policy: the DSL ensures the provider is registered and approved.
+    "provider.approve": frozenset({DSL}),
+    # Policy: SLT continually assess the quality and suitability of providers.
+    "provider.review": frozenset({HEAD, SLT}),
+    "calendar.view": SCHOOL_STAFF,
+    "calendar.edit": frozenset({HEAD, SLT, ADMIN}),
+    "placement.view": SCHOOL_STAFF | {BOARD},
+    "placement.edit": frozenset({HEAD, SLT, PASTORAL}),
+    "placement.meeting": frozenset({HEAD, SLT, PASTORAL}),
+    # Approving, activating, ending and appointing visiting staff: SLT and head.
+    "placement.decide": frozenset({HEAD, SLT}),
+    "placement.cost.view": frozenset({HEAD, SLT, FINANCE, BOARD}),
+    # Policy: payments as authorised by the head teacher (budget holder).
+    "placement.cost.authorise": frozenset({HEAD}),
+    "history.view": frozenset({HEAD, SLT, DSL}),
+}
+
+
+def role_map(user) -> dict[int, frozenset[str]]:
+    """School id -> roles held there, loaded once per request."""
+    cached = getattr(user, "_altprov_roles", None)
+    if cached is None:
+        if not getattr(user, "is_authenticated", False):
+            cached = {}
+        else:
+            found: dict[int, set[str]] = {}
+            for school_id, role in user.memberships.values_list("school_id", "role"):
+                found.setdefault(school_id, set()).add(role)
+            cached = {school_id: frozenset(roles) for school_id, roles in found.items()}
+        user._altprov_roles = cached
+    return cached
+
+
+def roles_at(user, school_id: int) -> frozenset[str]:
+    return role_map(user).get(school_id, frozenset())
+
+
+def has_perm(user, school_id: int | None, perm: str) -> bool:
+    if school_id is None:
+        return False
+    return bool(roles_at(user, school_id) & PERMISSIONS[perm])
+
+
+def school_ids(user, perm: str | None = None) -> list[int]:
+    """The schools where the user may do `perm` (any school they belong to, if None)."""
+    roles = role_map(user)
+    if perm is None:
+        return sorted(roles)
+    allowed = PERMISSIONS[perm]
+    return sorted(school_id for school_id, held in roles.items() if held & allowed)
+
+
+def perms_at(user, school_id: int | None) -> frozenset[str]:
+    held = roles_at(user, school_id) if school_id else frozenset()
+    return frozenset(name for name, allowed in PERMISSIONS.items() if held & allowed)
+
+
+def check_perm(user, school_id: int, perm: str) -> None:
+    if not has_perm(user, school_id, perm):
+        raise PermissionDenied
+
+
+def require_perm(perm: str) -> Callable:
+    """Refuse a view (403) unless the user holds `perm` at the current school."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            school = getattr(request, "school", None)
+            check_perm(request.user, school.pk if school else None, perm)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def roles_with(perm: str) -> Iterable[str]:
+    return sorted(PERMISSIONS[perm])

@@ -1,0 +1,69 @@
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from .schools import SESSION_KEY
+
+logger = logging.getLogger(__name__)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    from placements.dashboard import home_summary
+
+    school = request.school
+    context = {"summary": home_summary(request.user, school, today=timezone.localdate()) if school else None}
+    return render(request, "altprov/home.html", context)
+
+
+@require_POST
+def switch_school(request: HttpRequest) -> HttpResponse:
+    try:
+        chosen = int(request.POST.get("school", ""))
+    except ValueError:
+        chosen = None
+    school = next((s for s in request.schools if s.pk == chosen), None)
+    if school is None:
+        messages.error(request, "You do not have a role at that school.")
+    else:
+        request.session[SESSION_KEY] = school.pk
+        messages.success(request, f"You are now working in {school.name}.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "home"
+    return redirect(target)
+
+
+@login_not_required
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks: dict[str, str] = {}
+    healthy = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception:
+        logger.exception("Health check: database did not answer")
+        checks["database"] = "error"
+        healthy = False
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+            checks["redis"] = "ok"
+        except Exception:
+            logger.exception("Health check: Redis did not answer")
+            checks["redis"] = "error"
+            healthy = False
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)

@@ -1,0 +1,471 @@
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from altprov.models import School
+
+from .learners import Learner, SenStatus
+from .providers import Provider, ProviderApproval, ProviderSite
+
+# DfE treats over 18 hours a week as full-time when deciding whether a setting
+# must register as a school (Education and Skills Act 2008, s.92).
+REGISTRATION_FULL_TIME_HOURS = Decimal("18")
+REGISTRATION_FULL_TIME_LEARNERS = 5
+# Below this a learner's week is a part-time timetable unless the rest is at school
+# ("Working together to improve school attendance": needs parental agreement,
+# a time limit and a review).
+FULL_TIME_WEEK_HOURS = Decimal("25")
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+SESSIONS = ["am", "pm"]
+SESSION_FIELDS = [f"{day}_{session}" for day in WEEKDAYS for session in SESSIONS]
+
+
+class Status(models.TextChoices):
+    REFERRED = "referred", "Referred"
+    PLANNING = "planning", "Planning meeting held"
+    AGREED = "agreed", "Agreed"
+    ACTIVE = "active", "Active"
+    ENDED = "ended", "Ended"
+    CEASED = "ceased", "Ceased"
+
+
+OPEN_STATUSES = [Status.REFERRED, Status.PLANNING, Status.AGREED, Status.ACTIVE]
+# Statuses whose timetable claims the learner's sessions.
+CLAIMING_STATUSES = [Status.AGREED, Status.ACTIVE]
+
+
+class ReferralReason(models.TextChoices):
+    # The policy's "Reasons why we might offer Alternative Provision".
+    STRENGTHS = "strengths", "Strengths not developed through the Functional Skills Pathway"
+    EXCLUSION_RISK = "exclusion_risk", "Fixed-term exclusions; at risk of permanent exclusion"
+    ATTENDANCE = "attendance", "Not attending school regularly"
+    POST16 = "post16", "Better progression to a post-16 pathway"
+    OTHER = "other", "Other"
+
+
+class Arrangement(models.TextChoices):
+    # School Attendance (Pupil Registration) (England) Regulations 2024.
+    SCHOOL = "school", "Arranged by the school (code B)"
+    LA = "la", "Arranged by the local authority (code K)"
+    DUAL = "dual", "Dual registration (code D)"
+
+
+ATTENDED_CODE = {Arrangement.SCHOOL: "B", Arrangement.LA: "K", Arrangement.DUAL: "D"}
+
+
+class EndReason(models.TextChoices):
+    REINTEGRATED = "reintegrated", "Reintegrated into school"
+    COMPLETED = "completed", "Completed"
+    MOVED_ON = "moved_on", "Moved on"
+
+
+class CostBasis(models.TextChoices):
+    SESSION = "session", "per session"
+    DAY = "day", "per day"
+    WEEK = "week", "per week"
+    TERM = "term", "per term"
+    TOTAL = "total", "for the whole placement"
+
+
+class TransitionError(Exception):
+    """A lifecycle step that cannot happen; `reasons` says every reason why."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__("; ".join(reasons))
+
+
+class PlacementQuerySet(models.QuerySet):
+    def for_schools(self, school_ids):
+        return self.filter(school_id__in=school_ids)
+
+    def for_provider(self, provider):
+        return self.filter(provider=provider)
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def active(self, *, on: date | None = None):
+        qs = self.filter(status=Status.ACTIVE)
+        if on is not None:
+            qs = qs.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        return qs
+
+    def in_session(self, day: date, session: str):
+        """Placements whose timetable includes this weekday and session (AM/PM)."""
+        if day.weekday() > 4:
+            return self.none()
+        return self.filter(**{f"{WEEKDAYS[day.weekday()]}_{session.lower()}": True})
+
+    def claiming_between(self, start: date, end: date | None):
+        qs = self.filter(status__in=CLAIMING_STATUSES)
+        if end is not None:
+            qs = qs.filter(start_date__lte=end)
+        return qs.filter(Q(end_date__gte=start) | Q(end_date__isnull=True, target_end_date__gte=start))
+
+
+class Placement(models.Model):
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="placements")
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="placements")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="placements")
+    site = models.ForeignKey(ProviderSite, on_delete=models.PROTECT, related_name="placements")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REFERRED)
+
+    referral_reasons = models.JSONField(default=list, help_text="Codes from ReferralReason.")
+    referral_other = models.CharField("other reason", max_length=300, blank=True)
+    rationale = models.TextField(help_text="Why this provision will let the learner make good progress.")
+    arrangement = models.CharField(max_length=10, choices=Arrangement.choices, default=Arrangement.SCHOOL)
+
+    mon_am = models.BooleanField("Monday AM", default=False)
+    mon_pm = models.BooleanField("Monday PM", default=False)
+    tue_am = models.BooleanField("Tuesday AM", default=False)
+    tue_pm = models.BooleanField("Tuesday PM", default=False)
+    wed_am = models.BooleanField("Wednesday AM", default=False)
+    wed_pm = models.BooleanField("Wednesday PM", default=False)
+    thu_am = models.BooleanField("Thursday AM", default=False)
+    thu_pm = models.BooleanField("Thursday PM", default=False)
+    fri_am = models.BooleanField("Friday AM", default=False)
+    fri_pm = models.BooleanField("Friday PM", default=False)
+    am_hours = models.DecimalField("hours per AM session", max_digits=3, decimal_places=1, default=Decimal("3.0"))
+    pm_hours = models.DecimalField("hours per PM session", max_digits=3, decimal_places=1, default=Decimal("2.5"))
+    rest_of_week_at_school = models.BooleanField(
+        default=True, help_text="The learner is taught at school in the sessions not spent at the provider."
+    )
+    parental_agreement_date = models.DateField(
+        "parents agreed part-time timetable on", null=True, blank=True
+    )
+    part_time_until = models.DateField("part-time timetable ends", null=True, blank=True)
+    part_time_review_date = models.DateField("part-time timetable review", null=True, blank=True)
+
+    start_date = models.DateField()
+    target_end_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    review_frequency_weeks = models.PositiveSmallIntegerField(
+        "review every (weeks)", default=6, help_text="Agreed at the planning meeting."
+    )
+    visiting_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visited_placements",
+        help_text="Appointed by SLT to attend meetings and make the twice-termly visits.",
+    )
+
+    cost_amount = models.DecimalField("cost (£)", max_digits=9, decimal_places=2, null=True, blank=True)
+    cost_basis = models.CharField(max_length=10, choices=CostBasis.choices, blank=True)
+    cost_authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cost_authorised_at = models.DateTimeField(null=True, blank=True)
+
+    meeting_date = models.DateField("planning meeting date", null=True, blank=True)
+    meeting_attendees = models.TextField(blank=True)
+    meeting_parents_attended = models.BooleanField("parents/carers attended", default=False)
+    meeting_learner_attended = models.BooleanField("learner attended", default=False)
+    meeting_provider_attended = models.BooleanField("provider attended", default=False)
+    meeting_reasons_explained = models.BooleanField(
+        "reasons explained to learner and parents/carers", default=False
+    )
+    meeting_notes = models.TextField(blank=True)
+
+    end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+    ceased_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "pk"]
+        indexes = [models.Index(fields=["school", "status"]), models.Index(fields=["provider", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_end_date__gt=F("start_date")), name="placement_target_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="placement_end_after_start",
+            ),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="placement_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=Status.ENDED) | (~Q(end_reason="") & Q(end_date__isnull=False)),
+                name="placement_ended_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.CEASED) | (~Q(ceased_reason="") & Q(end_date__isnull=False)),
+                name="placement_ceased_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(am_hours__gt=0) & Q(am_hours__lte=5) & Q(pm_hours__gt=0) & Q(pm_hours__lte=5),
+                name="placement_session_hours_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(cost_authorised_by__isnull=True) | Q(cost_amount__isnull=False),
+                name="placement_authorised_cost_has_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} at {self.provider}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("placements:placement_detail", args=[self.pk])
+
+    # Timetable ---------------------------------------------------------------
+
+    def session_flags(self) -> list[bool]:
+        return [getattr(self, name) for name in SESSION_FIELDS]
+
+    def has_session(self, day: date, session: str) -> bool:
+        return day.weekday() < 5 and getattr(self, f"{WEEKDAYS[day.weekday()]}_{session.lower()}")
+
+    def timetable_rows(self) -> list[dict]:
+        return [
+            {"day": name, "am": getattr(self, f"{day}_am"), "pm": getattr(self, f"{day}_pm")}
+            for day, name in zip(WEEKDAYS, WEEKDAY_NAMES)
+        ]
+
+    @property
+    def sessions_per_week(self) -> int:
+        return sum(self.session_flags())
+
+    @property
+    def weekly_hours(self) -> Decimal:
+        am = sum(getattr(self, f"{day}_am") for day in WEEKDAYS)
+        pm = sum(getattr(self, f"{day}_pm") for day in WEEKDAYS)
+        return am * self.am_hours + pm * self.pm_hours
+
+    @property
+    def attended_code(self) -> str:
+        return ATTENDED_CODE[self.arrangement]
+
+    @property
+    def is_part_time_timetable(self) -> bool:
+        return not self.rest_of_week_at_school and self.weekly_hours < FULL_TIME_WEEK_HOURS
+
+    def part_time_problems(self) -> list[str]:
+        if not self.is_part_time_timetable:
+            return []
+        missing = []
+        if not self.parental_agreement_date:
+            missing.append("parental agreement")
+        if not self.part_time_until:
+            missing.append("a time limit")
+        if not self.part_time_review_date:
+            missing.append("a review date")
+        if not missing:
+            return []
+        return [f"Part-time timetable ({self.weekly_hours} hours a week) without " + ", ".join(missing) + "."]
+
+    def registration_warnings(self) -> list[str]:
+        learner = self.learner
+        if (
+            self.provider.is_non_school
+            and self.weekly_hours > REGISTRATION_FULL_TIME_HOURS
+            and (learner.looked_after or learner.sen_status == SenStatus.EHCP)
+        ):
+            who = "looked-after" if learner.looked_after else "has an EHC plan"
+            return [
+                f"{self.provider} is unregistered, and this learner ({who}) is timetabled there for "
+                f"{self.weekly_hours} hours a week. A setting teaching such a pupil full-time must be a "
+                "registered school."
+            ]
+        return []
+
+    def session_clashes(self) -> list["Placement"]:
+        """The learner's other placements that claim one of this one's sessions in overlapping dates."""
+        end = self.end_date or self.target_end_date
+        others = (
+            Placement.objects.filter(learner_id=self.learner_id)
+            .exclude(pk=self.pk)
+            .claiming_between(self.start_date, end)
+            .select_related("provider")
+        )
+        mine = self.session_flags()
+        return [p for p in others if any(a and b for a, b in zip(mine, p.session_flags()))]
+
+    def reasons_display(self) -> list[str]:
+        labels = dict(ReferralReason.choices)
+        return [
+            self.referral_other if code == ReferralReason.OTHER and self.referral_other else labels.get(code, code)
+            for code in self.referral_reasons
+        ]
+
+    # Lifecycle ---------------------------------------------------------------
+
+    def approval(self) -> ProviderApproval | None:
+        return ProviderApproval.objects.filter(provider_id=self.provider_id, school_id=self.school_id).first()
+
+    def activation_problems(self, *, today: date | None = None) -> list[str]:
+        """Every reason the placement cannot become active (DESIGN: the placement lifecycle)."""
+        from .providers import EvidenceType
+
+        today = today or timezone.localdate()
+        problems = []
+        if self.status != Status.AGREED:
+            problems.append(f"The placement is {self.get_status_display().lower()}; only an agreed one can start.")
+        approval = self.approval()
+        if approval is None or approval.is_withdrawn:
+            problems.append(f"{self.provider} is not approved by {self.school}'s DSL.")
+        types = list(EvidenceType.objects.all())
+        for problem in self.provider.evidence_problems(types, today=today):
+            problems.append(f"Provider evidence – {problem}.")
+        if self.learner.behaviour_risk_assessment and not self.provider.team_teach_trained:
+            problems.append(
+                "The learner has a behaviour risk assessment and the provider has no Team Teach "
+                "(or equivalent) trained staff."
+            )
+        if self.sessions_per_week == 0:
+            problems.append("The timetable has no sessions.")
+        for other in self.session_clashes():
+            problems.append(f"The timetable clashes with the learner's placement at {other.provider}.")
+        return problems
+
+    def _change_status(self, to: str, *, by, note: str = "", fields: list[str]) -> None:
+        previous = self.status
+        self.status = to
+        self._history_user = by
+        self.save(update_fields=["status", *fields])
+        StatusChange.objects.create(placement=self, from_status=previous, to_status=to, changed_by=by, note=note)
+
+    @transaction.atomic
+    def record_planning_meeting(
+        self,
+        *,
+        by,
+        on: date,
+        attendees: str,
+        parents_attended: bool,
+        learner_attended: bool,
+        provider_attended: bool,
+        reasons_explained: bool,
+        notes: str = "",
+    ) -> None:
+        problems = []
+        if self.status != Status.REFERRED:
+            problems.append("A planning meeting is recorded for a referred placement only.")
+        # Policy, Referral Process: parents/carers fully involved; reasons explained.
+        if not reasons_explained:
+            problems.append("The reasons for the placement must be explained to the learner and parents/carers.")
+        if problems:
+            raise TransitionError(problems)
+        self.meeting_date = on
+        self.meeting_attendees = attendees
+        self.meeting_parents_attended = parents_attended
+        self.meeting_learner_attended = learner_attended
+        self.meeting_provider_attended = provider_attended
+        self.meeting_reasons_explained = reasons_explained
+        self.meeting_notes = notes
+        self._change_status(
+            Status.PLANNING,
+            by=by,
+            note=f"Meeting on {on:%d/%m/%Y}",
+            fields=[
+                "meeting_date",
+                "meeting_attendees",
+                "meeting_parents_attended",
+                "meeting_learner_attended",
+                "meeting_provider_attended",
+                "meeting_reasons_explained",
+                "meeting_notes",
+            ],
+        )
+
+    @transaction.atomic
+    def agree(self, *, by, note: str = "") -> None:
+        problems = []
+        if self.status != Status.PLANNING:
+            problems.append("A placement is agreed after its planning meeting.")
+        if not self.targets.exists():
+            problems.append("Agree at least one target (policy: impact is measured against agreed targets).")
+        if self.sessions_per_week == 0:
+            problems.append("The timetable has no sessions.")
+        for other in self.session_clashes():
+            problems.append(f"The timetable clashes with the learner's placement at {other.provider}.")
+        problems.extend(self.part_time_problems())
+        if problems:
+            raise TransitionError(problems)
+        self._change_status(Status.AGREED, by=by, note=note, fields=[])
+
+    @transaction.atomic
+    def activate(self, *, by, today: date | None = None, note: str = "") -> None:
+        problems = self.activation_problems(today=today)
+        if problems:
+            raise TransitionError(problems)
+        self._change_status(Status.ACTIVE, by=by, note=note, fields=[])
+
+    @transaction.atomic
+    def end(self, *, by, on: date, reason: str, note: str = "") -> None:
+        problems = []
+        if self.status != Status.ACTIVE:
+            problems.append("Only an active placement can end.")
+        if reason not in EndReason.values:
+            problems.append("Choose why the placement ended.")
+        if on < self.start_date:
+            problems.append("The end date cannot be before the start date.")
+        if problems:
+            raise TransitionError(problems)
+        self.end_date = on
+        self.end_reason = reason
+        self._change_status(Status.ENDED, by=by, note=note, fields=["end_date", "end_reason"])
+
+    @transaction.atomic
+    def cease(self, *, by, on: date, reason: str) -> None:
+        problems = []
+        if self.status not in OPEN_STATUSES:
+            problems.append("This placement has already finished.")
+        if not reason.strip():
+            problems.append("Give the reason for ceasing the placement.")
+        if on < self.start_date and self.status == Status.ACTIVE:
+            problems.append("The end date cannot be before the start date.")
+        if problems:
+            raise TransitionError(problems)
+        self.end_date = max(on, self.start_date)
+        self.ceased_reason = reason
+        self._change_status(Status.CEASED, by=by, note=reason, fields=["end_date", "ceased_reason"])
+
+    def authorise_cost(self, *, by) -> None:
+        if self.cost_amount is None:
+            raise TransitionError(["Enter the cost before authorising it."])
+        self.cost_authorised_by = by
+        self.cost_authorised_at = timezone.now()
+        self._history_user = by
+        self.save(update_fields=["cost_authorised_by", "cost_authorised_at"])
+
+
+class PlacementTarget(models.Model):
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="targets")
+    description = models.CharField(max_length=300)
+    baseline = models.CharField(max_length=300, help_text="Where the learner is now.")
+    measure = models.CharField(max_length=300, help_text="How progress will be measured.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["placement", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class StatusChange(models.Model):
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=10, choices=Status.choices)
+    to_status = models.CharField(max_length=10, choices=Status.choices)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
