@@ -14,7 +14,7 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 setup: $(VENV)/.installed
-	mkdir -p var
+	mkdir -p var/staticfiles var/private
 
 run: setup
 	$(PY) manage.py migrate --noinput

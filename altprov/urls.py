@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from . import views
@@ -9,7 +10,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("school/switch/", views.switch_school, name="switch_school"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Public, so that signing out after the session expired does not ask for a login first.
+    path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password-reset/done/",

@@ -44,7 +44,9 @@ class Learner(models.Model):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="learners")
     legal_first_name = models.CharField(max_length=100)
     legal_last_name = models.CharField(max_length=100)
-    preferred_name = models.CharField(max_length=100, blank=True, help_text="If different from the legal first name.")
+    preferred_name = models.CharField(
+        max_length=100, blank=True, help_text="If different from the legal first name."
+    )
     upn = models.CharField(
         "UPN",
         max_length=13,
@@ -54,7 +56,9 @@ class Learner(models.Model):
     )
     date_of_birth = models.DateField()
     year_group = models.PositiveSmallIntegerField(help_text="National curriculum year, 1 to 14.")
-    sen_status = models.CharField("SEN status", max_length=10, choices=SenStatus.choices, default=SenStatus.NONE)
+    sen_status = models.CharField(
+        "SEN status", max_length=10, choices=SenStatus.choices, default=SenStatus.NONE
+    )
     looked_after = models.BooleanField("looked-after child", default=False)
     has_social_worker = models.BooleanField(default=False)
     safeguarding_flag = models.BooleanField(
@@ -63,7 +67,11 @@ class Learner(models.Model):
     behaviour_risk_assessment = models.BooleanField(default=False)
     behaviour_risk_assessment_date = models.DateField(null=True, blank=True)
     key_worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="key_learners"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="key_learners",
     )
     attainment_baseline = models.TextField(
         blank=True, help_text="Attainment data shared with the provider at the start of a placement."
@@ -84,11 +92,16 @@ class Learner(models.Model):
                 condition=Q(year_group__gte=1) & Q(year_group__lte=14), name="learner_year_group_range"
             ),
             models.CheckConstraint(
-                condition=Q(behaviour_risk_assessment=False) | Q(behaviour_risk_assessment_date__isnull=False),
+                condition=Q(behaviour_risk_assessment=False)
+                | Q(behaviour_risk_assessment_date__isnull=False),
                 name="learner_risk_assessment_dated",
             ),
-            models.CheckConstraint(condition=Q(upn__regex=r"^[A-Z][0-9]{11}[0-9A-Z]$"), name="learner_upn_format"),
-            models.CheckConstraint(condition=Q(sen_status__in=SenStatus.values), name="learner_sen_status_valid"),
+            models.CheckConstraint(
+                condition=Q(upn__regex=r"^[A-Z][0-9]{11}[0-9A-Z]$"), name="learner_upn_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(sen_status__in=SenStatus.values), name="learner_sen_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -109,7 +109,12 @@ class PlacementQuerySet(models.QuerySet):
         qs = self.filter(status__in=CLAIMING_STATUSES)
         if end is not None:
             qs = qs.filter(start_date__lte=end)
-        return qs.filter(Q(end_date__gte=start) | Q(end_date__isnull=True, target_end_date__gte=start))
+        # An active placement runs until it is ended, even past its target end date.
+        return qs.filter(
+            Q(end_date__gte=start)
+            | Q(end_date__isnull=True, status=Status.ACTIVE)
+            | Q(end_date__isnull=True, target_end_date__gte=start)
+        )
 
 
 class Placement(models.Model):
@@ -134,14 +139,16 @@ class Placement(models.Model):
     thu_pm = models.BooleanField("Thursday PM", default=False)
     fri_am = models.BooleanField("Friday AM", default=False)
     fri_pm = models.BooleanField("Friday PM", default=False)
-    am_hours = models.DecimalField("hours per AM session", max_digits=3, decimal_places=1, default=Decimal("3.0"))
-    pm_hours = models.DecimalField("hours per PM session", max_digits=3, decimal_places=1, default=Decimal("2.5"))
+    am_hours = models.DecimalField(
+        "hours per AM session", max_digits=3, decimal_places=1, default=Decimal("3.0")
+    )
+    pm_hours = models.DecimalField(
+        "hours per PM session", max_digits=3, decimal_places=1, default=Decimal("2.5")
+    )
     rest_of_week_at_school = models.BooleanField(
         default=True, help_text="The learner is taught at school in the sessions not spent at the provider."
     )
-    parental_agreement_date = models.DateField(
-        "parents agreed part-time timetable on", null=True, blank=True
-    )
+    parental_agreement_date = models.DateField("parents agreed part-time timetable on", null=True, blank=True)
     part_time_until = models.DateField("part-time timetable ends", null=True, blank=True)
     part_time_review_date = models.DateField("part-time timetable review", null=True, blank=True)
 
@@ -296,7 +303,9 @@ class Placement(models.Model):
     def reasons_display(self) -> list[str]:
         labels = dict(ReferralReason.choices)
         return [
-            self.referral_other if code == ReferralReason.OTHER and self.referral_other else labels.get(code, code)
+            self.referral_other
+            if code == ReferralReason.OTHER and self.referral_other
+            else labels.get(code, code)
             for code in self.referral_reasons
         ]
 
@@ -312,7 +321,9 @@ class Placement(models.Model):
         today = today or timezone.localdate()
         problems = []
         if self.status != Status.AGREED:
-            problems.append(f"The placement is {self.get_status_display().lower()}; only an agreed one can start.")
+            problems.append(
+                f"The placement is {self.get_status_display().lower()}; only an agreed one can start."
+            )
         approval = self.approval()
         if approval is None or approval.is_withdrawn:
             problems.append(f"{self.provider} is not approved by {self.school}'s DSL.")
@@ -335,7 +346,9 @@ class Placement(models.Model):
         self.status = to
         self._history_user = by
         self.save(update_fields=["status", *fields])
-        StatusChange.objects.create(placement=self, from_status=previous, to_status=to, changed_by=by, note=note)
+        StatusChange.objects.create(
+            placement=self, from_status=previous, to_status=to, changed_by=by, note=note
+        )
 
     @transaction.atomic
     def record_planning_meeting(
@@ -355,7 +368,9 @@ class Placement(models.Model):
             problems.append("A planning meeting is recorded for a referred placement only.")
         # Policy, Referral Process: parents/carers fully involved; reasons explained.
         if not reasons_explained:
-            problems.append("The reasons for the placement must be explained to the learner and parents/carers.")
+            problems.append(
+                "The reasons for the placement must be explained to the learner and parents/carers."
+            )
         if problems:
             raise TransitionError(problems)
         self.meeting_date = on

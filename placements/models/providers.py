@@ -35,7 +35,12 @@ class EvidenceStatus(models.TextChoices):
 
 
 # Worst first: a provider's status is its worst mandatory item's.
-STATUS_SEVERITY = [EvidenceStatus.MISSING, EvidenceStatus.EXPIRED, EvidenceStatus.EXPIRING, EvidenceStatus.COMPLETE]
+STATUS_SEVERITY = [
+    EvidenceStatus.MISSING,
+    EvidenceStatus.EXPIRED,
+    EvidenceStatus.EXPIRING,
+    EvidenceStatus.COMPLETE,
+]
 
 
 class ProviderQuerySet(models.QuerySet):
@@ -68,8 +73,12 @@ class Provider(models.Model):
         help_text="Policy: learners with a behaviour risk assessment may only attend such a provider.",
     )
     team_teach_evidence_date = models.DateField(null=True, blank=True)
-    session_rate = models.DecimalField("cost per session (£)", max_digits=8, decimal_places=2, null=True, blank=True)
-    daily_rate = models.DecimalField("cost per day (£)", max_digits=8, decimal_places=2, null=True, blank=True)
+    session_rate = models.DecimalField(
+        "cost per session (£)", max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    daily_rate = models.DecimalField(
+        "cost per day (£)", max_digits=8, decimal_places=2, null=True, blank=True
+    )
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
 
@@ -135,7 +144,9 @@ class Provider(models.Model):
         return rows
 
     def evidence_status(self, types, *, today: date | None = None) -> str:
-        statuses = {row["status"] for row in self.evidence_summary(types, today=today) if row["type"].mandatory}
+        statuses = {
+            row["status"] for row in self.evidence_summary(types, today=today) if row["type"].mandatory
+        }
         for status in STATUS_SEVERITY:
             if status in statuses:
                 return status

@@ -1,0 +1,59 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import models
+
+
+class ContactInline(admin.TabularInline):
+    model = models.Contact
+    extra = 0
+
+
+class SiteInline(admin.TabularInline):
+    model = models.ProviderSite
+    extra = 0
+
+
+class TargetInline(admin.TabularInline):
+    model = models.PlacementTarget
+    extra = 0
+
+
+@admin.register(models.Learner)
+class LearnerAdmin(SimpleHistoryAdmin):
+    list_display = ["legal_last_name", "legal_first_name", "upn", "school", "year_group"]
+    list_filter = ["school", "year_group", "sen_status"]
+    search_fields = ["legal_last_name", "legal_first_name", "upn"]
+    inlines = [ContactInline]
+
+
+@admin.register(models.Provider)
+class ProviderAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "registration_category", "urn", "ukprn", "team_teach_trained"]
+    search_fields = ["name"]
+    inlines = [SiteInline]
+
+
+@admin.register(models.Placement)
+class PlacementAdmin(SimpleHistoryAdmin):
+    list_display = ["learner", "provider", "school", "status", "start_date"]
+    list_filter = ["school", "status"]
+    raw_id_fields = ["learner"]
+    inlines = [TargetInline]
+
+
+@admin.register(models.EvidenceType)
+class EvidenceTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "mandatory", "needs_policy_version", "order"]
+    list_editable = ["mandatory", "order"]
+
+
+for model in [
+    models.EvidenceItem,
+    models.ProviderApproval,
+    models.ProviderReview,
+    models.ProviderClosure,
+    models.SchoolClosure,
+    models.Term,
+]:
+    admin.site.register(model, SimpleHistoryAdmin)

@@ -1,0 +1,534 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.forms import inlineformset_factory
+
+from altprov.models import Role, User
+
+from .models import (
+    ClosureKind,
+    Contact,
+    EndReason,
+    EvidenceItem,
+    EvidenceType,
+    Learner,
+    Placement,
+    PlacementTarget,
+    Provider,
+    ProviderClosure,
+    ProviderReview,
+    ProviderSite,
+    ReferralReason,
+    RegistrationCategory,
+    SchoolClosure,
+    Term,
+)
+from .models.placements import SESSION_FIELDS, WEEKDAY_NAMES, WEEKDAYS
+
+
+class DateInput(forms.DateInput):
+    """A native date picker: phones show their own calendar; the value is ISO."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ScopedModelForm(forms.ModelForm):
+    """A model form whose instance already carries the fields set by the view
+    (school, learner, provider); unique and check constraints that involve
+    them are still validated, so the user gets a message, not an error page."""
+
+    scoped_fields: tuple[str, ...] = ()
+
+    def _get_validation_exclusions(self):
+        exclusions = super()._get_validation_exclusions()
+        for name in self.scoped_fields:
+            exclusions.discard(name)
+        return exclusions
+
+
+def staff_at(school) -> forms.ModelChoiceField:
+    return (
+        User.objects.filter(memberships__school=school, is_active=True)
+        .exclude(memberships__role=Role.BOARD)
+        .distinct()
+    )
+
+
+class LearnerForm(ScopedModelForm):
+    scoped_fields = ("school",)
+
+    class Meta:
+        model = Learner
+        fields = [
+            "legal_first_name",
+            "legal_last_name",
+            "preferred_name",
+            "upn",
+            "date_of_birth",
+            "year_group",
+            "sen_status",
+            "looked_after",
+            "has_social_worker",
+            "safeguarding_flag",
+            "behaviour_risk_assessment",
+            "behaviour_risk_assessment_date",
+            "key_worker",
+            "attainment_baseline",
+            "learner_passport",
+        ]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "behaviour_risk_assessment_date": DateInput(),
+            "attainment_baseline": forms.Textarea(attrs={"rows": 3}),
+            "learner_passport": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, school, can: frozenset[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key_worker"].queryset = staff_at(school)
+        # Restricted fields are left out of the form, so they can neither be
+        # seen nor changed by a role without the right (altprov/roles.py).
+        if "learner.safeguarding" not in can:
+            del self.fields["safeguarding_flag"]
+        if "learner.passport.edit" not in can:
+            del self.fields["learner_passport"]
+        if "learner.attainment.edit" not in can:
+            del self.fields["attainment_baseline"]
+        self.fields["upn"].widget.attrs.update({"autocapitalize": "characters", "spellcheck": "false"})
+
+    def clean_upn(self) -> str:
+        return self.cleaned_data["upn"].strip().upper()
+
+    def clean_year_group(self) -> int:
+        year = self.cleaned_data["year_group"]
+        if not 1 <= year <= 14:
+            raise ValidationError("Year group is a national curriculum year from 1 to 14.")
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("behaviour_risk_assessment") and not cleaned.get("behaviour_risk_assessment_date"):
+            self.add_error(
+                "behaviour_risk_assessment_date", "Give the date of the behaviour risk assessment."
+            )
+        return cleaned
+
+
+class AttainmentForm(forms.ModelForm):
+    """The exams officer's part of a learner's record (policy: Responsibilities)."""
+
+    class Meta:
+        model = Learner
+        fields = ["attainment_baseline"]
+        widgets = {"attainment_baseline": forms.Textarea(attrs={"rows": 6})}
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "name",
+            "relationship",
+            "phone",
+            "email",
+            "address",
+            "is_parent_carer",
+            "parental_responsibility",
+            "emergency_contact",
+            "priority",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+
+class BaseContactFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        emergency = sum(
+            1
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("emergency_contact")
+        )
+        if emergency < 2:
+            raise ValidationError("Record at least two emergency contacts.")
+
+
+ContactFormSet = inlineformset_factory(
+    Learner, Contact, form=ContactForm, formset=BaseContactFormSet, extra=1, min_num=2, can_delete=True
+)
+
+
+class ProviderForm(forms.ModelForm):
+    class Meta:
+        model = Provider
+        fields = [
+            "name",
+            "registration_category",
+            "urn",
+            "ukprn",
+            "ofsted_grade",
+            "ofsted_date",
+            "lead_contact_name",
+            "lead_contact_email",
+            "lead_contact_phone",
+            "attendance_contact_name",
+            "attendance_contact_email",
+            "attendance_contact_phone",
+            "team_teach_trained",
+            "team_teach_evidence_date",
+            "session_rate",
+            "daily_rate",
+            "notes",
+        ]
+        widgets = {
+            "ofsted_date": DateInput(),
+            "team_teach_evidence_date": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, can: frozenset[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        if "placement.cost.view" not in can:
+            del self.fields["session_rate"]
+            del self.fields["daily_rate"]
+
+    def clean(self):
+        cleaned = super().clean()
+        category = cleaned.get("registration_category")
+        if category == RegistrationCategory.SCHOOL and not cleaned.get("urn") and "urn" not in self.errors:
+            self.add_error("urn", "A registered school needs its URN.")
+        if category == RegistrationCategory.FE and not cleaned.get("ukprn") and "ukprn" not in self.errors:
+            self.add_error("ukprn", "An FE or training provider needs its UKPRN.")
+        if cleaned.get("team_teach_trained") and not cleaned.get("team_teach_evidence_date"):
+            self.add_error(
+                "team_teach_evidence_date", "Give the date of the Team Teach (or equivalent) evidence."
+            )
+        return cleaned
+
+
+class SiteForm(ScopedModelForm):
+    scoped_fields = ("provider",)
+
+    class Meta:
+        model = ProviderSite
+        fields = ["name", "address", "postcode", "phone"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_postcode(self) -> str:
+        return " ".join(self.cleaned_data["postcode"].upper().split())
+
+
+# File signatures: what an upload claims to be must match its first bytes.
+ALLOWED_UPLOADS = {".pdf": b"%PDF", ".png": b"\x89PNG", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff"}
+
+
+def validate_upload(upload) -> None:
+    name = upload.name.lower()
+    ext = next((e for e in ALLOWED_UPLOADS if name.endswith(e)), None)
+    if ext is None:
+        raise ValidationError("Upload a PDF, PNG or JPEG file.")
+    if upload.size > settings.EVIDENCE_MAX_UPLOAD_BYTES:
+        limit = settings.EVIDENCE_MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise ValidationError(f"The file is too large: the limit is {limit} MB.")
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(ALLOWED_UPLOADS[ext]):
+        raise ValidationError("The file's contents do not match its type; upload a real PDF, PNG or JPEG.")
+
+
+class EvidenceItemForm(ScopedModelForm):
+    scoped_fields = ("provider",)
+
+    class Meta:
+        model = EvidenceItem
+        fields = [
+            "evidence_type",
+            "date_received",
+            "expires_on",
+            "file",
+            "policy_version",
+            "policy_date",
+            "notes",
+        ]
+        widgets = {"date_received": DateInput(), "expires_on": DateInput(), "policy_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence_type"].queryset = EvidenceType.objects.all()
+        self.fields["file"].help_text = "PDF, PNG or JPEG. Stored privately; only staff can open it."
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and hasattr(upload, "size"):
+            validate_upload(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        received, expires = cleaned.get("date_received"), cleaned.get("expires_on")
+        if received and expires and expires <= received:
+            self.add_error("expires_on", "The expiry or review date must be after the date received.")
+        evidence_type = cleaned.get("evidence_type")
+        if evidence_type and evidence_type.needs_policy_version:
+            if not cleaned.get("policy_version"):
+                self.add_error(
+                    "policy_version", "Give the version of the school's policy the provider confirmed."
+                )
+            if not cleaned.get("policy_date"):
+                self.add_error("policy_date", "Give the date of that policy version.")
+        return cleaned
+
+
+class ApprovalForm(forms.Form):
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class WithdrawApprovalForm(forms.Form):
+    reason = forms.CharField(max_length=300, label="Why is the approval withdrawn?")
+
+
+class ProviderReviewForm(forms.ModelForm):
+    class Meta:
+        model = ProviderReview
+        fields = ["review_date", "outcome", "notes", "next_review_due"]
+        widgets = {
+            "review_date": DateInput(),
+            "next_review_due": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        on, due = cleaned.get("review_date"), cleaned.get("next_review_due")
+        if on and due and due <= on:
+            self.add_error("next_review_due", "The next review must be after this one.")
+        return cleaned
+
+
+class ProviderClosureForm(forms.ModelForm):
+    class Meta:
+        model = ProviderClosure
+        fields = ["start_date", "end_date", "reason"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The last day closed cannot be before the first.")
+        return cleaned
+
+
+class TermForm(ScopedModelForm):
+    scoped_fields = ("school",)
+
+    class Meta:
+        model = Term
+        fields = ["school_year", "name", "start_date", "end_date", "half_term_start", "half_term_end"]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "half_term_start": DateInput(),
+            "half_term_end": DateInput(),
+        }
+
+    def clean_school_year(self) -> str:
+        value = self.cleaned_data["school_year"].strip()
+        import re
+
+        match = re.fullmatch(r"(\d{4})/(\d{2})", value)
+        if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+            raise ValidationError("Write the school year as 2026/27.")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        ht_start, ht_end = cleaned.get("half_term_start"), cleaned.get("half_term_end")
+        if start and end and end <= start:
+            self.add_error("end_date", "The term must end after it starts.")
+        elif start and end and ht_start and ht_end and not (start < ht_start <= ht_end < end):
+            self.add_error("half_term_start", "The half-term break must fall inside the term.")
+        if start and end and self.instance.school_id:
+            clash = (
+                Term.objects.filter(school_id=self.instance.school_id)
+                .overlapping(start, end)
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            if clash:
+                self.add_error("start_date", f"These dates overlap {clash}.")
+        return cleaned
+
+
+class SchoolClosureForm(ScopedModelForm):
+    scoped_fields = ("school",)
+
+    class Meta:
+        model = SchoolClosure
+        fields = ["date", "kind", "description"]
+        widgets = {"date": DateInput()}
+        error_messages = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ClosureKind.choices
+
+    def validate_unique(self):
+        try:
+            self.instance.validate_constraints()
+        except ValidationError:
+            self.add_error("date", "The school is already closed that day.")
+
+
+class PlacementForm(ScopedModelForm):
+    scoped_fields = ("school",)
+    referral_reasons = forms.MultipleChoiceField(
+        choices=ReferralReason.choices, widget=forms.CheckboxSelectMultiple, label="Reasons for referral"
+    )
+
+    class Meta:
+        model = Placement
+        fields = [
+            "learner",
+            "provider",
+            "site",
+            "referral_reasons",
+            "referral_other",
+            "rationale",
+            "arrangement",
+            *SESSION_FIELDS,
+            "am_hours",
+            "pm_hours",
+            "rest_of_week_at_school",
+            "parental_agreement_date",
+            "part_time_until",
+            "part_time_review_date",
+            "start_date",
+            "target_end_date",
+            "review_frequency_weeks",
+            "visiting_staff",
+            "cost_amount",
+            "cost_basis",
+        ]
+        widgets = {
+            "rationale": forms.Textarea(attrs={"rows": 3}),
+            "parental_agreement_date": DateInput(),
+            "part_time_until": DateInput(),
+            "part_time_review_date": DateInput(),
+            "start_date": DateInput(),
+            "target_end_date": DateInput(),
+        }
+
+    def __init__(self, *args, school, can: frozenset[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["learner"].queryset = Learner.objects.filter(school=school)
+        self.fields["provider"].queryset = Provider.objects.all()
+        self.fields["site"].queryset = ProviderSite.objects.select_related("provider")
+        self.fields["site"].label_from_instance = lambda site: (
+            f"{site.provider} – {site.name}, {site.postcode}"
+        )
+        if self.instance.pk:
+            # A placement's learner is fixed; a new placement is made for another learner.
+            del self.fields["learner"]
+        if "placement.decide" in can:
+            self.fields["visiting_staff"].queryset = staff_at(school)
+        else:
+            # SLT appoint the visiting member of staff (policy: Responsibilities).
+            del self.fields["visiting_staff"]
+        if "placement.cost.view" not in can:
+            del self.fields["cost_amount"]
+            del self.fields["cost_basis"]
+
+    def timetable_grid(self):
+        return [(name, self[f"{day}_am"], self[f"{day}_pm"]) for day, name in zip(WEEKDAYS, WEEKDAY_NAMES)]
+
+    def clean(self):
+        cleaned = super().clean()
+        reasons = cleaned.get("referral_reasons") or []
+        if ReferralReason.OTHER in reasons and not cleaned.get("referral_other", "").strip():
+            self.add_error("referral_other", "Describe the other reason.")
+        provider, site = cleaned.get("provider"), cleaned.get("site")
+        if provider and site and site.provider_id != provider.pk:
+            self.add_error("site", f"Choose one of {provider}'s sites.")
+        if not any(cleaned.get(name) for name in SESSION_FIELDS):
+            self.add_error(None, "Tick at least one weekly session in the timetable.")
+        start, end = cleaned.get("start_date"), cleaned.get("target_end_date")
+        if start and end and end <= start:
+            self.add_error("target_end_date", "The target end date must be after the start date.")
+        if cleaned.get("cost_amount") is not None and not cleaned.get("cost_basis"):
+            self.add_error("cost_basis", "Say what the cost covers.")
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        placement = self.instance
+        if not self.errors and placement.learner_id and placement.start_date and placement.target_end_date:
+            for other in placement.session_clashes():
+                self.add_error(
+                    None,
+                    f"The timetable claims sessions the learner already has at {other.provider} "
+                    f"({other.start_date:%d/%m/%Y} to {(other.end_date or other.target_end_date):%d/%m/%Y}).",
+                )
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = PlacementTarget
+        fields = ["description", "baseline", "measure"]
+
+
+TargetFormSet = inlineformset_factory(
+    Placement, PlacementTarget, form=TargetForm, extra=1, min_num=1, validate_min=True, can_delete=True
+)
+
+
+class PlanningMeetingForm(forms.Form):
+    on = forms.DateField(label="Meeting date", widget=DateInput())
+    attendees = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), help_text="Names and roles of everyone present."
+    )
+    parents_attended = forms.BooleanField(label="Parents/carers attended", required=False)
+    learner_attended = forms.BooleanField(label="Learner attended", required=False)
+    provider_attended = forms.BooleanField(label="Provider attended", required=False)
+    reasons_explained = forms.BooleanField(
+        label="The reasons for the placement were explained to the learner and parents/carers", required=False
+    )
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=(
+            "Responsibilities for supporting the learner and timescales for review "
+            "(policy: Referral Process)."
+        ),
+    )
+
+
+class EndPlacementForm(forms.Form):
+    on = forms.DateField(label="Last day", widget=DateInput())
+    reason = forms.ChoiceField(choices=EndReason.choices)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class CeasePlacementForm(forms.Form):
+    on = forms.DateField(label="Last day", widget=DateInput())
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A serious incident, or the agreed number of unsatisfactory reviews (policy: Monitoring).",
+    )
+
+
+class WhereForm(forms.Form):
+    learner = forms.ModelChoiceField(queryset=Learner.objects.none())
+    on = forms.DateField(label="Date", widget=DateInput())
+    session = forms.ChoiceField(choices=[("am", "AM"), ("pm", "PM")])
+
+    def __init__(self, *args, school_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["learner"].queryset = Learner.objects.for_schools(school_ids)

@@ -1,0 +1,35 @@
+"""DfE registration guard for unregistered (non-school) providers.
+
+A setting that teaches five or more pupils full-time, or one who is
+looked-after or has an EHC plan, must register as an independent school;
+DfE treats over 18 hours a week as full-time.
+"""
+
+from datetime import date
+
+from django.utils import timezone
+
+from .models import Placement, Provider, SenStatus
+from .models.placements import REGISTRATION_FULL_TIME_HOURS, REGISTRATION_FULL_TIME_LEARNERS
+
+
+def provider_registration_warnings(provider: Provider, *, on: date | None = None) -> list[str]:
+    if not provider.is_non_school:
+        return []
+    on = on or timezone.localdate()
+    # Every school's placements count: the duty falls on the setting, not on one school.
+    active = Placement.objects.filter(provider=provider).active(on=on).select_related("learner")
+    full_time = [p for p in active if p.weekly_hours > REGISTRATION_FULL_TIME_HOURS]
+    warnings = []
+    if len(full_time) >= REGISTRATION_FULL_TIME_LEARNERS:
+        warnings.append(
+            f"{len(full_time)} learners are placed here full-time (over 18 hours a week). An unregistered "
+            "setting teaching five or more pupils full-time must be a registered school."
+        )
+    vulnerable = [p for p in full_time if p.learner.looked_after or p.learner.sen_status == SenStatus.EHCP]
+    if vulnerable:
+        warnings.append(
+            f"{len(vulnerable)} learner(s) placed here full-time are looked-after or have an EHC plan. An "
+            "unregistered setting teaching such a pupil full-time must be a registered school."
+        )
+    return warnings

@@ -1,0 +1,85 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from altprov.roles import require_perm
+
+from ..access import get_closure_for_user, get_term_for_user
+from ..forms import SchoolClosureForm, TermForm
+from ..models import ProviderClosure, SchoolClosure, Term
+
+
+@require_perm("calendar.view")
+def calendar_overview(request: HttpRequest) -> HttpResponse:
+    school = request.school
+    today = timezone.localdate()
+    return render(
+        request,
+        "placements/calendar.html",
+        {
+            "terms": Term.objects.filter(school=school).order_by("start_date"),
+            "closures": SchoolClosure.objects.filter(school=school, date__gte=today.replace(month=1, day=1)),
+            "provider_closures": ProviderClosure.objects.filter(
+                end_date__gte=today, provider__placements__school=school
+            )
+            .select_related("provider")
+            .distinct(),
+        },
+    )
+
+
+@require_perm("calendar.edit")
+def term_create(request: HttpRequest) -> HttpResponse:
+    form = TermForm(request.POST or None, instance=Term(school=request.school))
+    if request.method == "POST" and form.is_valid():
+        term = form.save()
+        messages.success(request, f"{term} has been added.")
+        return redirect("placements:calendar_overview")
+    return render(
+        request,
+        "placements/form_page.html",
+        {"form": form, "title": "Add a term", "back_url": reverse("placements:calendar_overview")},
+    )
+
+
+def term_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    term = get_term_for_user(request.user, pk)
+    form = TermForm(request.POST or None, instance=term)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"{term} has been updated.")
+        return redirect("placements:calendar_overview")
+    return render(
+        request,
+        "placements/form_page.html",
+        {"form": form, "title": f"Edit {term}", "back_url": reverse("placements:calendar_overview")},
+    )
+
+
+@require_perm("calendar.edit")
+def closure_create(request: HttpRequest) -> HttpResponse:
+    form = SchoolClosureForm(request.POST or None, instance=SchoolClosure(school=request.school))
+    if request.method == "POST" and form.is_valid():
+        closure = form.save()
+        messages.success(request, f"Closure on {closure.date:%d/%m/%Y} recorded.")
+        return redirect("placements:calendar_overview")
+    return render(
+        request,
+        "placements/form_page.html",
+        {
+            "form": form,
+            "title": "Record a school closure",
+            "back_url": reverse("placements:calendar_overview"),
+        },
+    )
+
+
+@require_POST
+def closure_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    closure = get_closure_for_user(request.user, pk)
+    closure.delete()
+    messages.success(request, f"The closure on {closure.date:%d/%m/%Y} has been removed.")
+    return redirect("placements:calendar_overview")

@@ -1,0 +1,129 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from altprov.history import history_rows
+from altprov.roles import perms_at, require_perm
+
+from ..access import get_learner_for_user
+from ..forms import AttainmentForm, ContactFormSet, LearnerForm
+from ..models import Learner, Placement, Provider, SenStatus, Status
+
+PAGE_SIZE = 25
+
+
+@require_perm("learner.view")
+def learner_list(request: HttpRequest) -> HttpResponse:
+    school = request.school
+    params = request.GET
+    learners = Learner.objects.filter(school=school).search(params.get("q", ""))
+    if params.get("year", "").isdigit():
+        learners = learners.filter(year_group=int(params["year"]))
+    if params.get("sen") in SenStatus.values:
+        learners = learners.filter(sen_status=params["sen"])
+    if params.get("looked_after") == "yes":
+        learners = learners.filter(looked_after=True)
+    if params.get("provider", "").isdigit():
+        learners = learners.placed_with(int(params["provider"]))
+    if params.get("status") in Status.values:
+        learners = learners.with_placement_status(params["status"])
+    learners = learners.prefetch_related(
+        Prefetch(
+            "placements",
+            Placement.objects.open().select_related("provider").order_by("start_date"),
+            to_attr="open_placements",
+        )
+    )
+    page = Paginator(learners, PAGE_SIZE).get_page(params.get("page"))
+    query = params.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "placements/learner_list.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "providers": Provider.objects.used_by_schools([school.pk]).only("pk", "name"),
+            "sen_choices": SenStatus.choices,
+            "status_choices": Status.choices,
+            "years": range(1, 15),
+            "filters": params,
+        },
+    )
+
+
+def _save_learner(request, form, formset) -> Learner:
+    with transaction.atomic():
+        learner = form.save()
+        formset.instance = learner
+        formset.save()
+    return learner
+
+
+@require_perm("learner.edit")
+def learner_create(request: HttpRequest) -> HttpResponse:
+    school = request.school
+    can = perms_at(request.user, school.pk)
+    learner = Learner(school=school)
+    form = LearnerForm(request.POST or None, instance=learner, school=school, can=can)
+    formset = ContactFormSet(request.POST or None, instance=learner, prefix="contacts")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        learner = _save_learner(request, form, formset)
+        messages.success(request, f"{learner} has been added.")
+        return redirect(learner)
+    return render(
+        request, "placements/learner_form.html", {"form": form, "formset": formset, "title": "Add a learner"}
+    )
+
+
+def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = get_learner_for_user(request.user, pk)
+    can = perms_at(request.user, learner.school_id)
+    hidden = () if "learner.safeguarding" in can else ("safeguarding_flag",)
+    if "learner.passport.view" not in can:
+        hidden += ("learner_passport",)
+    placements = learner.placements.select_related("provider", "site").order_by("-start_date")
+    return render(
+        request,
+        "placements/learner_detail.html",
+        {
+            "learner": learner,
+            "can": can,
+            "contacts": learner.contacts.all(),
+            "placements": placements,
+            "history": history_rows(learner, hidden=hidden) if "history.view" in can else None,
+        },
+    )
+
+
+def learner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = get_learner_for_user(request.user, pk, perm="learner.edit")
+    can = perms_at(request.user, learner.school_id)
+    form = LearnerForm(request.POST or None, instance=learner, school=learner.school, can=can)
+    formset = ContactFormSet(request.POST or None, instance=learner, prefix="contacts")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        _save_learner(request, form, formset)
+        messages.success(request, f"{learner}'s record has been updated.")
+        return redirect(learner)
+    return render(
+        request,
+        "placements/learner_form.html",
+        {"form": form, "formset": formset, "learner": learner, "title": f"Edit {learner}"},
+    )
+
+
+def learner_attainment(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = get_learner_for_user(request.user, pk, perm="learner.attainment.edit")
+    form = AttainmentForm(request.POST or None, instance=learner)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"{learner}'s attainment baseline has been saved.")
+        return redirect(learner)
+    return render(
+        request,
+        "placements/form_page.html",
+        {"form": form, "title": f"Attainment baseline for {learner}", "back": learner},
+    )

@@ -1,0 +1,320 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from altprov.history import COST_FIELDS, history_rows
+from altprov.roles import perms_at, require_perm, school_ids
+
+from ..access import get_evidence_for_user, get_provider_for_user
+from ..forms import (
+    ApprovalForm,
+    EvidenceItemForm,
+    ProviderClosureForm,
+    ProviderForm,
+    ProviderReviewForm,
+    SiteForm,
+    WithdrawApprovalForm,
+)
+from ..models import (
+    EvidenceItem,
+    EvidenceStatus,
+    EvidenceType,
+    Placement,
+    Provider,
+    ProviderApproval,
+    ProviderClosure,
+    ProviderSite,
+)
+from ..registration import provider_registration_warnings
+
+PAGE_SIZE = 25
+RAG = {
+    EvidenceStatus.COMPLETE: "green",
+    EvidenceStatus.EXPIRING: "amber",
+    EvidenceStatus.EXPIRED: "red",
+    EvidenceStatus.MISSING: "red",
+}
+
+
+def school_perms(user) -> frozenset[str]:
+    """Rights held at any of the user's schools (providers are a shared directory)."""
+    return frozenset().union(*(perms_at(user, school_id) for school_id in school_ids(user)))
+
+
+def approval_state(approval: ProviderApproval | None, evidence_status: str) -> str:
+    """Approved, lapsed (mandatory evidence missing or expired), withdrawn or not approved."""
+    if approval is None:
+        return "Not approved"
+    if approval.is_withdrawn:
+        return "Withdrawn"
+    if evidence_status in (EvidenceStatus.MISSING, EvidenceStatus.EXPIRED):
+        return "Lapsed"
+    return "Approved"
+
+
+@require_perm("provider.view")
+def provider_list(request: HttpRequest) -> HttpResponse:
+    school = request.school
+    today = timezone.localdate()
+    types = list(EvidenceType.objects.all())
+    providers = Provider.objects.search(request.GET.get("q", "")).prefetch_related(
+        Prefetch(
+            "evidence_items",
+            EvidenceItem.objects.only("provider_id", "evidence_type_id", "date_received", "expires_on"),
+        ),
+        Prefetch("approvals", ProviderApproval.objects.filter(school=school), to_attr="school_approvals"),
+    )
+    status_filter = request.GET.get("evidence", "")
+    page = Paginator(providers, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for provider in page:
+        status = provider.evidence_status(types, today=today)
+        approval = provider.school_approvals[0] if provider.school_approvals else None
+        rows.append(
+            {
+                "provider": provider,
+                "status": EvidenceStatus(status),
+                "rag": RAG[status],
+                "approval": approval_state(approval, status),
+            }
+        )
+    if status_filter in EvidenceStatus.values:
+        rows = [row for row in rows if row["status"] == status_filter]
+    return render(
+        request,
+        "placements/provider_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "q": request.GET.get("q", ""),
+            "evidence": status_filter,
+            "evidence_choices": EvidenceStatus.choices,
+        },
+    )
+
+
+@require_perm("provider.edit")
+def provider_create(request: HttpRequest) -> HttpResponse:
+    form = ProviderForm(request.POST or None, can=perms_at(request.user, request.school.pk))
+    if request.method == "POST" and form.is_valid():
+        provider = form.save()
+        messages.success(request, f"{provider} has been added. Add its sites and evidence next.")
+        return redirect(provider)
+    return render(request, "placements/form_page.html", {"form": form, "title": "Add a provider"})
+
+
+def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = get_provider_for_user(request.user, pk)
+    school = request.school
+    today = timezone.localdate()
+    types = list(EvidenceType.objects.all())
+    evidence = provider.evidence_summary(types, today=today)
+    for row in evidence:
+        row["rag"] = RAG[row["status"]]
+        row["status"] = EvidenceStatus(row["status"])
+    status = provider.evidence_status(types, today=today)
+    approval = (
+        ProviderApproval.objects.filter(provider=provider, school=school)
+        .select_related("approved_by")
+        .first()
+    )
+    can = perms_at(request.user, school.pk) if school else frozenset()
+    visible = school_ids(request.user, "placement.view")
+    placements = (
+        Placement.objects.for_provider(provider)
+        .for_schools(visible)
+        .open()
+        .select_related("learner", "site", "school")
+        .order_by("start_date")
+    )
+    return render(
+        request,
+        "placements/provider_detail.html",
+        {
+            "provider": provider,
+            "evidence": evidence,
+            "status": EvidenceStatus(status),
+            "rag": RAG[status],
+            "approval": approval,
+            "approval_state": approval_state(approval, status),
+            "reviews": provider.reviews.filter(school=school).select_related("reviewer")[:10],
+            "closures": provider.closures.filter(end_date__gte=today)[:10],
+            "placements": placements,
+            "warnings": provider_registration_warnings(provider),
+            "can": can,
+            "history": history_rows(provider, hidden=() if "placement.cost.view" in can else COST_FIELDS)
+            if "history.view" in can
+            else None,
+        },
+    )
+
+
+def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = get_provider_for_user(request.user, pk, perm="provider.edit")
+    form = ProviderForm(request.POST or None, instance=provider, can=school_perms(request.user))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"{provider} has been updated.")
+        return redirect(provider)
+    return render(
+        request, "placements/form_page.html", {"form": form, "title": f"Edit {provider}", "back": provider}
+    )
+
+
+def site_create(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = get_provider_for_user(request.user, pk, perm="provider.edit")
+    form = SiteForm(request.POST or None, instance=ProviderSite(provider=provider))
+    if request.method == "POST" and form.is_valid():
+        site = form.save()
+        messages.success(request, f"Site {site.name} has been added.")
+        return redirect(provider)
+    return render(
+        request,
+        "placements/form_page.html",
+        {"form": form, "title": f"Add a site for {provider}", "back": provider},
+    )
+
+
+def evidence_create(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = get_provider_for_user(request.user, pk, perm="provider.evidence")
+    item = EvidenceItem(provider=provider, checked_by=request.user)
+    initial = {"evidence_type": request.GET.get("type")} if request.GET.get("type", "").isdigit() else None
+    form = EvidenceItemForm(request.POST or None, request.FILES or None, instance=item, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        item = form.save()
+        messages.success(request, f"{item.evidence_type} recorded for {provider}.")
+        return redirect(provider)
+    return render(
+        request,
+        "placements/form_page.html",
+        {"form": form, "title": f"Record evidence for {provider}", "back": provider, "multipart": True},
+    )
+
+
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    # Evidence may include staff safeguarding checks: only those who keep the
+    # register (provider.evidence at any of their schools) open the files.
+    item = get_evidence_for_user(request.user, pk)
+    if not school_ids(request.user, "provider.evidence"):
+        raise PermissionDenied
+    if not item.file:
+        raise Http404
+    response = FileResponse(
+        item.file.open("rb"), as_attachment=False, filename=item.file.name.rsplit("/", 1)[-1]
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+def provider_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = get_provider_for_user(request.user, pk)
+    school = request.school
+    if not school or "provider.approve" not in perms_at(request.user, school.pk):
+        raise PermissionDenied
+    types = list(EvidenceType.objects.all())
+    problems = provider.evidence_problems(types, today=timezone.localdate())
+    form = ApprovalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if problems:
+            messages.error(
+                request, "The provider cannot be approved until its mandatory evidence is complete."
+            )
+        else:
+            ProviderApproval.objects.update_or_create(
+                provider=provider,
+                school=school,
+                defaults={
+                    "approved_by": request.user,
+                    "approved_at": timezone.now(),
+                    "notes": form.cleaned_data["notes"],
+                    "withdrawn_at": None,
+                    "withdrawn_reason": "",
+                },
+            )
+            messages.success(request, f"{provider} is approved for {school}.")
+            return redirect(provider)
+    return render(
+        request,
+        "placements/provider_approve.html",
+        {"provider": provider, "form": form, "problems": problems, "title": f"Approve {provider}"},
+    )
+
+
+def provider_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = get_provider_for_user(request.user, pk)
+    school = request.school
+    if not school or "provider.approve" not in perms_at(request.user, school.pk):
+        raise PermissionDenied
+    approval = ProviderApproval.objects.filter(provider=provider, school=school, withdrawn_at=None).first()
+    if approval is None:
+        messages.error(request, f"{provider} is not currently approved for {school}.")
+        return redirect(provider)
+    form = WithdrawApprovalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        approval.withdrawn_at = timezone.now()
+        approval.withdrawn_reason = form.cleaned_data["reason"]
+        approval._history_user = request.user
+        approval.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+        messages.success(request, f"Approval of {provider} has been withdrawn.")
+        return redirect(provider)
+    return render(
+        request,
+        "placements/form_page.html",
+        {"form": form, "title": f"Withdraw approval of {provider}", "back": provider},
+    )
+
+
+def review_create(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = get_provider_for_user(request.user, pk)
+    school = request.school
+    if not school or "provider.review" not in perms_at(request.user, school.pk):
+        raise PermissionDenied
+    form = ProviderReviewForm(request.POST or None, initial={"review_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        review = form.save(commit=False)
+        review.provider, review.school, review.reviewer = provider, school, request.user
+        review.save()
+        messages.success(request, "The quality review has been recorded.")
+        return redirect(provider)
+    return render(
+        request,
+        "placements/form_page.html",
+        {"form": form, "title": f"Quality review of {provider}", "back": provider},
+    )
+
+
+def closure_create(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = get_provider_for_user(request.user, pk)
+    school = request.school
+    if not school or not ({"provider.edit", "calendar.edit"} & perms_at(request.user, school.pk)):
+        raise PermissionDenied
+    form = ProviderClosureForm(request.POST or None, instance=ProviderClosure(provider=provider))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"{provider}'s closure has been recorded.")
+        return redirect(provider)
+    return render(
+        request,
+        "placements/form_page.html",
+        {"form": form, "title": f"Record a closure of {provider}", "back": provider},
+    )
+
+
+@require_POST
+def closure_delete(request: HttpRequest, pk: int, closure_pk: int) -> HttpResponse:
+    provider = get_provider_for_user(request.user, pk)
+    school = request.school
+    if not school or not ({"provider.edit", "calendar.edit"} & perms_at(request.user, school.pk)):
+        raise PermissionDenied
+    closure = provider.closures.filter(pk=closure_pk).first()
+    if closure is None:
+        raise Http404
+    closure.delete()
+    messages.success(request, "The closure has been removed.")
+    return redirect(provider)

@@ -1,0 +1,687 @@
+"""Which role may open each page and take each action, at the school of the record.
+
+MATRIX pins the answer for every role: the roles allowed are written out (the
+permission in altprov/roles.py PERMISSIONS that grants them is named beside
+each row) so that a change to PERMISSIONS or to a view shows up here.
+docs/roles.md is the same table for readers; a test keeps the two in step.
+
+A role at the school without the right gets 403 (require_perm, or the access
+helpers for a record of one of the user's schools). A head of another school
+gets 404 for this school's records; providers are one shared directory.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from altprov.models import Role
+from placements.models import Placement, ProviderClosure, SchoolClosure, Status
+
+from ..factories import (
+    ContactFactory,
+    LearnerFactory,
+    PlacementFactory,
+    PlacementTargetFactory,
+    ProviderClosureFactory,
+    SchoolClosureFactory,
+    SchoolFactory,
+    TermFactory,
+    UserFactory,
+    approved_provider,
+)
+
+pytestmark = pytest.mark.django_db
+
+HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD = (
+    Role.HEAD,
+    Role.SLT,
+    Role.PASTORAL,
+    Role.DSL,
+    Role.SENDCO,
+    Role.ADMIN,
+    Role.EXAMS,
+    Role.FINANCE,
+    Role.BOARD,
+)
+ROLES = [HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD]
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@pytest.fixture(scope="module")
+def _module_transaction(django_db_setup, django_db_blocker):
+    """Data made once for the module, rolled back after it; each test rolls back its own changes."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def school(_module_transaction):
+    # The conftest `school`, made once for this module so that the world is too.
+    return SchoolFactory(name="Northfield Academy", urn="137001")
+
+
+@pytest.fixture(scope="module")
+def private_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("private")
+
+
+@pytest.fixture(autouse=True)
+def _private_media_root(settings, private_media):
+    settings.PRIVATE_MEDIA_ROOT = private_media
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": private_media, "base_url": "/private-not-served/"},
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def world(school, private_media):
+    """One of everything the views act on, at `school`, each in the state its actions need."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        checker = UserFactory()
+    today = timezone.localdate()
+    learner = LearnerFactory(school=school, legal_first_name="Zephyrine", legal_last_name="Quarrington")
+    ContactFactory.create_batch(2, learner=learner, emergency_contact=True)
+    provider = approved_provider(school, checker, today)
+    evidence = provider.evidence_items.get(evidence_type__code="insurance")
+    upload = SimpleUploadedFile("insurance.pdf", PDF, content_type="application/pdf")
+    evidence.file = FileSystemStorage(location=private_media).save(
+        f"evidence/{provider.pk}/insurance.pdf", upload
+    )
+    evidence.save()
+
+    def placement(status: str, session: str, **extra) -> Placement:
+        # One session each, so that no two of the learner's placements clash.
+        sessions = dict.fromkeys(["mon_am", "tue_am"], False) | {session: True}
+        return PlacementFactory(learner=learner, provider=provider, status=status, **sessions, **extra)
+
+    planning = placement(Status.PLANNING, "tue_am", meeting_date=today, meeting_reasons_explained=True)
+    PlacementTargetFactory(placement=planning)
+    active = placement(Status.ACTIVE, "thu_am", cost_amount="1250.00", cost_basis="term")
+    return SimpleNamespace(
+        school=school,
+        today=today,
+        learner=learner,
+        provider=provider,
+        site=provider.sites.get(),
+        evidence=evidence,
+        provider_closure=ProviderClosureFactory(provider=provider),
+        school_closure=SchoolClosureFactory(school=school, date=date(2026, 11, 2)),
+        term=TermFactory(school=school),
+        referred=placement(Status.REFERRED, "mon_am"),
+        planning=planning,
+        agreed=placement(Status.AGREED, "wed_am"),
+        active=active,
+    )
+
+
+def _status(name: str, expected: str) -> Callable[[Any], bool]:
+    def check(w) -> bool:
+        return Placement.objects.get(pk=getattr(w, name).pk).status == expected
+
+    return check
+
+
+@dataclass(frozen=True)
+class Case:
+    url_name: str
+    kwargs: Callable[[Any], dict]
+    method: str
+    allowed: frozenset
+    data: Callable[[Any], dict] | None = None
+    # For an allowed POST: where the 302 goes, and what must have changed.
+    redirect_to: Callable[[Any], str] | None = None
+    effect: Callable[[Any], bool] | None = None
+    # True for a record that belongs to one school (another school's staff get 404).
+    school_record: bool = False
+
+    @property
+    def id(self) -> str:
+        name = self.url_name.split(":")[-1]
+        return name if self.method == "get" else f"{name}-post"
+
+
+def none(w) -> dict:
+    return {}
+
+
+def learner(w) -> dict:
+    return {"pk": w.learner.pk}
+
+
+def provider(w) -> dict:
+    return {"pk": w.provider.pk}
+
+
+def placement(name: str) -> Callable[[Any], dict]:
+    return lambda w: {"pk": getattr(w, name).pk}
+
+
+def placement_url(name: str) -> Callable[[Any], str]:
+    return lambda w: getattr(w, name).get_absolute_url()
+
+
+MATRIX = [
+    # Signed in with a role at the school: no permission needed.
+    Case("home", none, "get", frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD})),
+    Case(
+        "switch_school",
+        none,
+        "post",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD}),
+        data=lambda w: {"school": w.school.pk},
+        redirect_to=lambda w: reverse("home"),
+    ),
+    # learner.view
+    Case("placements:learner_list", none, "get", frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS})),
+    # learner.edit
+    Case("placements:learner_create", none, "get", frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN})),
+    # learner.view
+    Case(
+        "placements:learner_detail",
+        learner,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS}),
+        school_record=True,
+    ),
+    # learner.edit
+    Case(
+        "placements:learner_edit",
+        learner,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN}),
+        school_record=True,
+    ),
+    # learner.attainment.edit
+    Case(
+        "placements:learner_attainment",
+        learner,
+        "get",
+        frozenset({HEAD, SLT, EXAMS}),
+        school_record=True,
+    ),
+    # provider.view
+    Case(
+        "placements:provider_list",
+        none,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD}),
+    ),
+    # provider.edit
+    Case("placements:provider_create", none, "get", frozenset({HEAD, SLT, DSL})),
+    # provider.view
+    Case(
+        "placements:provider_detail",
+        provider,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD}),
+    ),
+    # provider.edit
+    Case("placements:provider_edit", provider, "get", frozenset({HEAD, SLT, DSL})),
+    # provider.edit
+    Case("placements:site_create", provider, "get", frozenset({HEAD, SLT, DSL})),
+    # provider.evidence
+    Case("placements:evidence_create", provider, "get", frozenset({HEAD, SLT, DSL})),
+    # provider.evidence (the files may hold staff safeguarding checks)
+    Case(
+        "placements:evidence_file",
+        lambda w: {"pk": w.evidence.pk},
+        "get",
+        frozenset({HEAD, SLT, DSL}),
+    ),
+    # provider.approve
+    Case("placements:provider_approve", provider, "get", frozenset({DSL})),
+    # provider.approve
+    Case("placements:provider_withdraw", provider, "get", frozenset({DSL})),
+    # provider.review
+    Case("placements:review_create", provider, "get", frozenset({HEAD, SLT})),
+    # provider.edit or calendar.edit
+    Case("placements:provider_closure_create", provider, "get", frozenset({HEAD, SLT, DSL, ADMIN})),
+    # provider.edit or calendar.edit
+    Case(
+        "placements:provider_closure_delete",
+        lambda w: {"pk": w.provider.pk, "closure_pk": w.provider_closure.pk},
+        "post",
+        frozenset({HEAD, SLT, DSL, ADMIN}),
+        redirect_to=lambda w: w.provider.get_absolute_url(),
+        effect=lambda w: not ProviderClosure.objects.filter(pk=w.provider_closure.pk).exists(),
+    ),
+    # placement.view
+    Case(
+        "placements:placement_list",
+        none,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD}),
+    ),
+    # placement.edit
+    Case("placements:placement_create", none, "get", frozenset({HEAD, SLT, PASTORAL})),
+    # learner.view
+    Case(
+        "placements:where_is",
+        none,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS}),
+    ),
+    # placement.view
+    Case(
+        "placements:placement_detail",
+        placement("active"),
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD}),
+        school_record=True,
+    ),
+    # placement.edit
+    Case(
+        "placements:placement_edit",
+        placement("referred"),
+        "get",
+        frozenset({HEAD, SLT, PASTORAL}),
+        school_record=True,
+    ),
+    # placement.edit
+    Case(
+        "placements:placement_targets",
+        placement("planning"),
+        "get",
+        frozenset({HEAD, SLT, PASTORAL}),
+        school_record=True,
+    ),
+    # placement.meeting
+    Case(
+        "placements:placement_meeting",
+        placement("referred"),
+        "get",
+        frozenset({HEAD, SLT, PASTORAL}),
+        school_record=True,
+    ),
+    # placement.meeting
+    Case(
+        "placements:placement_meeting",
+        placement("referred"),
+        "post",
+        frozenset({HEAD, SLT, PASTORAL}),
+        data=lambda w: {
+            "on": w.today.isoformat(),
+            "attendees": "Sam Senior (SLT), parent, learner",
+            "parents_attended": "on",
+            "reasons_explained": "on",
+        },
+        redirect_to=placement_url("referred"),
+        effect=_status("referred", Status.PLANNING),
+        school_record=True,
+    ),
+    # placement.decide
+    Case(
+        "placements:placement_agree",
+        placement("planning"),
+        "post",
+        frozenset({HEAD, SLT}),
+        redirect_to=placement_url("planning"),
+        effect=_status("planning", Status.AGREED),
+        school_record=True,
+    ),
+    # placement.decide
+    Case(
+        "placements:placement_activate",
+        placement("agreed"),
+        "post",
+        frozenset({HEAD, SLT}),
+        redirect_to=placement_url("agreed"),
+        effect=_status("agreed", Status.ACTIVE),
+        school_record=True,
+    ),
+    # placement.decide
+    Case(
+        "placements:placement_end",
+        placement("active"),
+        "get",
+        frozenset({HEAD, SLT}),
+        school_record=True,
+    ),
+    # placement.decide
+    Case(
+        "placements:placement_end",
+        placement("active"),
+        "post",
+        frozenset({HEAD, SLT}),
+        data=lambda w: {"on": w.today.isoformat(), "reason": "completed"},
+        redirect_to=placement_url("active"),
+        effect=_status("active", Status.ENDED),
+        school_record=True,
+    ),
+    # placement.decide
+    Case(
+        "placements:placement_cease",
+        placement("active"),
+        "get",
+        frozenset({HEAD, SLT}),
+        school_record=True,
+    ),
+    # placement.decide
+    Case(
+        "placements:placement_cease",
+        placement("active"),
+        "post",
+        frozenset({HEAD, SLT}),
+        data=lambda w: {"on": w.today.isoformat(), "reason": "A serious incident at the provider."},
+        redirect_to=placement_url("active"),
+        effect=_status("active", Status.CEASED),
+        school_record=True,
+    ),
+    # placement.cost.authorise
+    Case(
+        "placements:placement_authorise_cost",
+        placement("active"),
+        "post",
+        frozenset({HEAD}),
+        redirect_to=placement_url("active"),
+        effect=lambda w: Placement.objects.get(pk=w.active.pk).cost_authorised_by_id is not None,
+        school_record=True,
+    ),
+    # calendar.view
+    Case(
+        "placements:calendar_overview",
+        none,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE}),
+    ),
+    # calendar.edit
+    Case("placements:term_create", none, "get", frozenset({HEAD, SLT, ADMIN})),
+    # calendar.edit
+    Case(
+        "placements:term_edit",
+        lambda w: {"pk": w.term.pk},
+        "get",
+        frozenset({HEAD, SLT, ADMIN}),
+        school_record=True,
+    ),
+    # calendar.edit
+    Case("placements:closure_create", none, "get", frozenset({HEAD, SLT, ADMIN})),
+    # calendar.edit
+    Case(
+        "placements:closure_delete",
+        lambda w: {"pk": w.school_closure.pk},
+        "post",
+        frozenset({HEAD, SLT, ADMIN}),
+        redirect_to=lambda w: reverse("placements:calendar_overview"),
+        effect=lambda w: not SchoolClosure.objects.filter(pk=w.school_closure.pk).exists(),
+        school_record=True,
+    ),
+]
+
+# (case id, role) pairs where the view does not yet do what the table says.
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
+
+
+def _request(client, case: Case, w):
+    url = reverse(case.url_name, kwargs=case.kwargs(w))
+    if case.method == "get":
+        return client.get(url)
+    return client.post(url, case.data(w) if case.data else {})
+
+
+def _matrix_params():
+    for case in MATRIX:
+        for role in ROLES:
+            reason = KNOWN_BUGS.get((case.id, role))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            yield pytest.param(case, role, id=f"{case.id}-{role}", marks=marks)
+
+
+@pytest.mark.parametrize(("case", "role"), list(_matrix_params()))
+def test_role_gets_what_the_matrix_says(client, world, role_user, case, role):
+    client.force_login(role_user(role))
+    response = _request(client, case, world)
+    if role not in case.allowed:
+        assert response.status_code == 403, f"{role} should be refused {case.id}"
+        if case.effect:
+            assert not case.effect(world), f"{role} was refused {case.id} but it happened"
+        return
+    if case.redirect_to is None:
+        assert response.status_code == 200, f"{role} should get {case.id}"
+    else:
+        assert response.status_code == 302, f"{role} should be able to {case.id}"
+        assert response["Location"] == case.redirect_to(world)
+    if case.effect:
+        assert case.effect(world), f"{case.id} by {role} redirected but did not happen"
+
+
+def test_evidence_file_is_served_inline_as_the_stored_pdf(client, world, dsl):
+    client.force_login(dsl)
+    response = client.get(reverse("placements:evidence_file", args=[world.evidence.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert not response.get("Content-Disposition", "").startswith("attachment")
+
+
+@pytest.mark.parametrize("case", [c for c in MATRIX if c.school_record], ids=lambda c: c.id)
+def test_head_of_another_school_gets_404_for_this_schools_records(client, world, other_head, case):
+    client.force_login(other_head)
+    response = _request(client, case, world)
+    assert response.status_code == 404
+    if case.effect:
+        assert not case.effect(world)
+
+
+def test_providers_are_a_shared_directory_for_another_schools_head(client, world, other_head):
+    client.force_login(other_head)
+    response = client.get(reverse("placements:provider_detail", args=[world.provider.pk]))
+    assert response.status_code == 200
+    assert world.provider.name in response.content.decode()
+    # The provider's placements at `school` are not theirs to see.
+    assert "Quarrington" not in response.content.decode()
+
+
+@dataclass(frozen=True)
+class FieldCase:
+    id: str
+    url_name: str
+    kwargs: Callable[[Any], dict]
+    marker: Callable[[Any], str]
+    shown_to: frozenset
+    bug: str = ""
+
+
+def text(value: str) -> Callable[[Any], str]:
+    return lambda w: value
+
+
+# What each role sees of a page it may open: the restricted fields and parts.
+FIELDS = [
+    # learner.safeguarding
+    FieldCase(
+        "safeguarding-flag-shown",
+        "placements:learner_detail",
+        learner,
+        text("Safeguarding flag</dt>"),
+        frozenset({HEAD, DSL}),
+    ),
+    # learner.passport.view
+    FieldCase(
+        "passport-shown",
+        "placements:learner_detail",
+        learner,
+        text("Learner passport / SEN support</h2>"),
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO}),
+    ),
+    # history.view
+    FieldCase(
+        "learner-history-shown",
+        "placements:learner_detail",
+        learner,
+        text('id="history-heading"'),
+        frozenset({HEAD, SLT, DSL}),
+    ),
+    # learner.safeguarding
+    FieldCase(
+        "safeguarding-flag-editable",
+        "placements:learner_edit",
+        learner,
+        text('name="safeguarding_flag"'),
+        frozenset({HEAD, DSL}),
+    ),
+    # learner.passport.edit
+    FieldCase(
+        "passport-editable",
+        "placements:learner_edit",
+        learner,
+        text('name="learner_passport"'),
+        frozenset({HEAD, SENDCO}),
+    ),
+    # learner.attainment.edit, of the roles that may open the learner form (learner.edit)
+    FieldCase(
+        "attainment-editable",
+        "placements:learner_edit",
+        learner,
+        text('name="attainment_baseline"'),
+        frozenset({HEAD, SLT}),
+    ),
+    # placement.cost.view
+    FieldCase(
+        "placement-cost-shown",
+        "placements:placement_detail",
+        placement("active"),
+        text('<dt class="col-sm-5">Cost</dt>'),
+        frozenset({HEAD, SLT, FINANCE, BOARD}),
+    ),
+    # placement.cost.authorise
+    FieldCase(
+        "authorise-cost-button",
+        "placements:placement_detail",
+        placement("active"),
+        lambda w: reverse("placements:placement_authorise_cost", args=[w.active.pk]),
+        frozenset({HEAD}),
+    ),
+    # placement.cost.view, of the roles that may edit a placement (placement.edit)
+    FieldCase(
+        "placement-cost-editable",
+        "placements:placement_edit",
+        placement("referred"),
+        text('name="cost_amount"'),
+        frozenset({HEAD, SLT}),
+    ),
+    # placement.decide
+    FieldCase(
+        "visiting-staff-editable",
+        "placements:placement_edit",
+        placement("referred"),
+        text('name="visiting_staff"'),
+        frozenset({HEAD, SLT}),
+    ),
+    # placement.cost.view
+    FieldCase(
+        "provider-rates-shown",
+        "placements:provider_detail",
+        provider,
+        text("Rates</dt>"),
+        frozenset({HEAD, SLT, FINANCE, BOARD}),
+    ),
+    # placement.cost.view, of the roles that may edit a provider (provider.edit)
+    FieldCase(
+        "provider-rates-editable",
+        "placements:provider_edit",
+        provider,
+        text('name="session_rate"'),
+        frozenset({HEAD, SLT}),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(c, id=c.id, marks=[pytest.mark.xfail(strict=True, reason=c.bug)] if c.bug else [])
+        for c in FIELDS
+    ],
+)
+def test_restricted_parts_of_a_page_follow_the_role(client, world, role_user, case):
+    url = reverse(case.url_name, kwargs=case.kwargs(world))
+    marker = case.marker(world)
+    shown = set()
+    for role in ROLES:
+        client.force_login(role_user(role))
+        response = client.get(url)
+        if response.status_code == 200 and marker in response.content.decode():
+            shown.add(role)
+    assert shown == set(case.shown_to)
+
+
+@pytest.mark.parametrize(
+    ("record", "url_name", "field_name"),
+    [
+        ("active", "placements:placement_detail", "cost_amount"),
+        ("provider", "placements:provider_detail", "session_rate"),
+    ],
+)
+def test_cost_changes_stay_out_of_the_history_for_roles_without_cost_view(
+    client, world, dsl, record, url_name, field_name
+):
+    obj = getattr(world, record)
+    setattr(obj, field_name, Decimal("7391.25"))
+    obj.save()
+    client.force_login(dsl)
+    response = client.get(reverse(url_name, args=[obj.pk]))
+    assert 'id="history-heading"' in response.content.decode()
+    assert "7391" not in response.content.decode()
+
+
+def test_exams_officer_can_edit_the_attainment_baseline(client, world, exams):
+    client.force_login(exams)
+    response = client.get(reverse("placements:learner_attainment", args=[world.learner.pk]))
+    assert response.status_code == 200
+    assert 'name="attainment_baseline"' in response.content.decode()
+    response = client.post(
+        reverse("placements:learner_attainment", args=[world.learner.pk]),
+        {"attainment_baseline": "KS2 SATs 98/101"},
+    )
+    assert response.status_code == 302
+    world.learner.refresh_from_db()
+    assert world.learner.attainment_baseline == "KS2 SATs 98/101"
+
+
+def test_docs_roles_table_matches_the_matrix():
+    doc = Path(__file__).resolve().parents[2] / "docs" / "roles.md"
+    rows = {}
+    for line in doc.read_text().splitlines():
+        found = re.match(r"\|[^|]*\|\s*`([\w:]+)`\s*(POST)?\s*\|(.*)\|\s*$", line)
+        if found:
+            name, post, cells = found.groups()
+            marks = [cell.strip() for cell in cells.split("|")]
+            assert len(marks) == len(ROLES), line
+            rows[(name, "post" if post else "get")] = {r for r, m in zip(ROLES, marks) if m == "✓"}
+    table = {(c.url_name.split(":")[-1], c.method): set(c.allowed) for c in MATRIX}
+    assert rows == table
+
+
+def test_world_placements_are_ready_for_their_actions(world):
+    assert world.agreed.activation_problems() == []
+    assert world.planning.targets.exists()
+    assert world.active.cost_amount is not None
+    assert world.learner.contacts.filter(emergency_contact=True).count() == 2

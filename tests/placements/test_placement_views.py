@@ -1,0 +1,278 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from placements.models import EvidenceItem, Placement, Status
+
+from ..factories import (
+    LearnerFactory,
+    PlacementFactory,
+    PlacementTargetFactory,
+    ProviderFactory,
+    approved_provider,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def provider(school, dsl, today):
+    return approved_provider(school, dsl, today, name="Riverside Skills")
+
+
+def placement_post(learner, provider, today, **overrides):
+    data = {
+        "learner": learner.pk,
+        "provider": provider.pk,
+        "site": provider.sites.first().pk,
+        "referral_reasons": ["attendance", "post16"],
+        "referral_other": "",
+        "rationale": "Vocational route to rebuild attendance.",
+        "arrangement": "school",
+        "mon_am": "on",
+        "wed_pm": "on",
+        "am_hours": "3.0",
+        "pm_hours": "2.5",
+        "rest_of_week_at_school": "on",
+        "start_date": today.isoformat(),
+        "target_end_date": (today + timedelta(weeks=20)).isoformat(),
+        "review_frequency_weeks": "6",
+        "visiting_staff": "",
+        "cost_amount": "",
+        "cost_basis": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_pastoral_refers_learner(client, school, pastoral, provider, today):
+    learner = LearnerFactory(school=school)
+    client.force_login(pastoral)
+    response = client.post(reverse("placements:placement_create"), placement_post(learner, provider, today))
+    placement = Placement.objects.get()
+    assert response.status_code == 302
+    assert placement.status == Status.REFERRED
+    assert placement.school == school
+    assert placement.weekly_hours == Decimal("5.5")
+
+
+def test_referral_needs_session_and_valid_dates(client, school, pastoral, provider, today):
+    learner = LearnerFactory(school=school)
+    client.force_login(pastoral)
+    data = placement_post(learner, provider, today, target_end_date=today.isoformat())
+    del data["mon_am"], data["wed_pm"]
+    body = client.post(reverse("placements:placement_create"), data).content.decode()
+    assert "Tick at least one weekly session" in body
+    assert "target end date must be after the start date" in body
+    assert "Vocational route to rebuild attendance." in body
+    assert not Placement.objects.exists()
+
+
+def test_other_reason_needs_text(client, school, pastoral, provider, today):
+    learner = LearnerFactory(school=school)
+    client.force_login(pastoral)
+    body = client.post(
+        reverse("placements:placement_create"),
+        placement_post(learner, provider, today, referral_reasons=["other"]),
+    ).content.decode()
+    assert "Describe the other reason" in body
+
+
+def test_site_must_belong_to_provider(client, school, pastoral, provider, dsl, today):
+    other = approved_provider(school, dsl, today)
+    learner = LearnerFactory(school=school)
+    client.force_login(pastoral)
+    body = client.post(
+        reverse("placements:placement_create"),
+        placement_post(learner, provider, today, site=other.sites.first().pk),
+    ).content.decode()
+    assert "Choose one of Riverside Skills" in body
+
+
+def test_cannot_refer_other_schools_learner(client, school, other_school, pastoral, provider, today):
+    learner = LearnerFactory(school=other_school)
+    client.force_login(pastoral)
+    body = client.post(
+        reverse("placements:placement_create"), placement_post(learner, provider, today)
+    ).content.decode()
+    assert "Select a valid choice" in body
+    assert not Placement.objects.exists()
+
+
+def test_session_clash_refused_on_create(client, school, pastoral, provider, today):
+    learner = LearnerFactory(school=school)
+    PlacementFactory(learner=learner, provider=provider, status=Status.ACTIVE, mon_am=True)
+    client.force_login(pastoral)
+    body = client.post(
+        reverse("placements:placement_create"), placement_post(learner, provider, today)
+    ).content.decode()
+    assert "already has at Riverside Skills" in body
+    assert Placement.objects.count() == 1
+
+
+def test_full_lifecycle_through_views(client, school, slt, pastoral, provider, today):
+    learner = LearnerFactory(school=school)
+    placement = PlacementFactory(learner=learner, provider=provider)
+    client.force_login(pastoral)
+    url = reverse("placements:placement_meeting", args=[placement.pk])
+    refused = client.post(url, {"on": today.isoformat(), "attendees": "Mum, learner, provider"})
+    assert "must be explained" in refused.content.decode()
+    client.post(
+        url,
+        {
+            "on": today.isoformat(),
+            "attendees": "Mum, learner, provider",
+            "parents_attended": "on",
+            "reasons_explained": "on",
+        },
+    )
+    placement.refresh_from_db()
+    assert placement.status == Status.PLANNING
+    # Pastoral may not agree: that is SLT's decision.
+    assert client.post(reverse("placements:placement_agree", args=[placement.pk])).status_code == 403
+    client.force_login(slt)
+    client.post(reverse("placements:placement_agree", args=[placement.pk]))
+    placement.refresh_from_db()
+    assert placement.status == Status.PLANNING  # no targets yet
+    PlacementTargetFactory(placement=placement)
+    client.post(reverse("placements:placement_agree", args=[placement.pk]))
+    client.post(reverse("placements:placement_activate", args=[placement.pk]))
+    placement.refresh_from_db()
+    assert placement.status == Status.ACTIVE
+    detail = client.get(reverse("placements:placement_detail", args=[placement.pk])).content.decode()
+    assert "Planning meeting held" in detail and "Agreed" in detail
+    client.post(
+        reverse("placements:placement_end", args=[placement.pk]),
+        {"on": today.isoformat(), "reason": "completed"},
+    )
+    placement.refresh_from_db()
+    assert placement.status == Status.ENDED
+    assert list(placement.status_changes.values_list("to_status", flat=True)) == [
+        "planning",
+        "agreed",
+        "active",
+        "ended",
+    ]
+
+
+def test_activation_refused_lists_every_reason(client, school, slt, dsl, today):
+    provider = approved_provider(school, dsl, today, team_teach_trained=False, team_teach_evidence_date=None)
+    EvidenceItem.objects.filter(provider=provider, evidence_type__code="insurance").update(
+        date_received=today - timedelta(days=400), expires_on=today - timedelta(days=2)
+    )
+    learner = LearnerFactory(
+        school=school, behaviour_risk_assessment=True, behaviour_risk_assessment_date=today
+    )
+    placement = PlacementFactory(learner=learner, provider=provider, status=Status.AGREED)
+    client.force_login(slt)
+    response = client.post(reverse("placements:placement_activate", args=[placement.pk]), follow=True)
+    body = response.content.decode()
+    assert "liability insurance: expired" in body
+    assert "no Team Teach" in body
+    placement.refresh_from_db()
+    assert placement.status == Status.AGREED
+
+
+def test_cease_needs_reason(client, school, slt, provider, today):
+    placement = PlacementFactory(
+        learner=LearnerFactory(school=school), provider=provider, status=Status.ACTIVE
+    )
+    client.force_login(slt)
+    url = reverse("placements:placement_cease", args=[placement.pk])
+    assert (
+        "This field is required" in client.post(url, {"on": today.isoformat(), "reason": ""}).content.decode()
+    )
+    client.post(url, {"on": today.isoformat(), "reason": "Serious incident on 3 November"})
+    placement.refresh_from_db()
+    assert placement.status == Status.CEASED
+
+
+def test_only_head_authorises_cost(client, school, slt, head, provider):
+    placement = PlacementFactory(
+        learner=LearnerFactory(school=school), provider=provider, cost_amount=45, cost_basis="session"
+    )
+    client.force_login(slt)
+    assert client.post(reverse("placements:placement_authorise_cost", args=[placement.pk])).status_code == 403
+    client.force_login(head)
+    client.post(reverse("placements:placement_authorise_cost", args=[placement.pk]))
+    placement.refresh_from_db()
+    assert placement.cost_authorised_by == head
+
+
+def test_finance_sees_cost_pastoral_does_not(client, school, finance, pastoral, provider):
+    placement = PlacementFactory(
+        learner=LearnerFactory(school=school), provider=provider, cost_amount=45, cost_basis="session"
+    )
+    url = reverse("placements:placement_detail", args=[placement.pk])
+    client.force_login(finance)
+    assert "£45" in client.get(url).content.decode()
+    client.force_login(pastoral)
+    assert "£45" not in client.get(url).content.decode()
+
+
+def test_finished_placement_cannot_be_edited(client, school, slt, provider, today):
+    placement = PlacementFactory(
+        learner=LearnerFactory(school=school),
+        provider=provider,
+        status=Status.ENDED,
+        end_reason="completed",
+        end_date=today,
+    )
+    client.force_login(slt)
+    response = client.get(reverse("placements:placement_edit", args=[placement.pk]), follow=True)
+    assert "cannot be changed" in response.content.decode()
+
+
+def test_other_schools_placement_is_404(client, head, other_school):
+    placement = PlacementFactory(learner=LearnerFactory(school=other_school))
+    client.force_login(head)
+    for name in ["placement_detail", "placement_edit", "placement_targets", "placement_meeting"]:
+        assert client.get(reverse(f"placements:{name}", args=[placement.pk])).status_code == 404
+    assert client.post(reverse("placements:placement_activate", args=[placement.pk])).status_code == 404
+
+
+def test_where_is_learner(client, school, admin_assistant, provider, today):
+    monday = today - timedelta(days=today.weekday())
+    learner = LearnerFactory(school=school)
+    PlacementFactory(
+        learner=learner, provider=provider, status=Status.ACTIVE, start_date=monday - timedelta(days=7)
+    )
+    client.force_login(admin_assistant)
+    url = reverse("placements:where_is")
+    body = client.get(
+        url, {"learner": learner.pk, "on": monday.isoformat(), "session": "am"}
+    ).content.decode()
+    assert "is at Riverside Skills" in body
+    body = client.get(
+        url, {"learner": learner.pk, "on": monday.isoformat(), "session": "pm"}
+    ).content.decode()
+    assert "has no AP session" in body
+
+
+def test_placement_list_filters_and_query_count(
+    client, school, slt, provider, dsl, today, django_assert_max_num_queries
+):
+    other = approved_provider(school, dsl, today, name="Hilltop Farm")
+    PlacementFactory(learner=LearnerFactory(school=school), provider=provider, status=Status.ACTIVE)
+    PlacementFactory(learner=LearnerFactory(school=school), provider=other, status=Status.REFERRED)
+    client.force_login(slt)
+    url = reverse("placements:placement_list")
+    body = client.get(url, {"provider": other.pk}).content.decode()
+    assert "Hilltop Farm" in body and "Riverside Skills</td>" not in body
+    # session, user, memberships, schools, count, page (joined), providers, visitors.
+    with django_assert_max_num_queries(8):
+        client.get(url)
+    for _ in range(10):
+        PlacementFactory(
+            learner=LearnerFactory(school=school), provider=ProviderFactory(), status=Status.ACTIVE
+        )
+    with django_assert_max_num_queries(8):
+        assert client.get(url).status_code == 200
