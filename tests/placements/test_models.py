@@ -85,7 +85,7 @@ def test_second_term_of_the_same_name_in_a_school_year_is_refused(school):
 
 def test_badly_written_school_year_is_refused(school):
     with refused_by_database():
-        TermFactory(school=school, school_year="2026-2027")
+        TermFactory(school=school, school_year="2026-27")
 
 
 def test_same_term_at_two_schools_is_allowed(school, other_school):
