@@ -40,7 +40,12 @@ class School(models.Model):
     escalation_time = models.TimeField(
         "escalation time",
         default="12:00",
-        help_text="Missing reports still open then go to the pastoral lead.",
+        help_text="Missing morning reports still open then go to the pastoral lead.",
+    )
+    pm_report_cutoff = models.TimeField(
+        "afternoon report cut-off",
+        default="14:00",
+        help_text="Afternoon sessions not reported by then are flagged; they escalate after the same delay.",
     )
     provider_email_time = models.TimeField(
         "provider email time",
@@ -59,6 +64,10 @@ class School(models.Model):
             models.CheckConstraint(
                 condition=Q(escalation_time__gt=models.F("report_cutoff")),
                 name="school_escalation_after_cutoff",
+            ),
+            models.CheckConstraint(
+                condition=Q(pm_report_cutoff__gt=models.F("report_cutoff")),
+                name="school_pm_cutoff_after_am",
             ),
         ]
 
@@ -95,3 +104,138 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} at {self.school}"
+
+
+class LinkPurpose(models.TextChoices):
+    PROVIDER_REGISTER = "provider_register", "Provider daily register"
+
+
+class LinkTokenQuerySet(models.QuerySet):
+    def usable(self, now):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class LinkToken(models.Model):
+    """An expiring link for someone without an account (a provider, a parent).
+
+    Only a SHA-256 hash of the secret is stored; the link itself is shown or
+    emailed once. Every link view goes through altprov.links.link_view.
+    """
+
+    purpose = models.CharField(max_length=30, choices=LinkPurpose.choices)
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="links")
+    provider = models.ForeignKey(
+        "placements.Provider", on_delete=models.CASCADE, null=True, blank=True, related_name="links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    use_count = models.PositiveIntegerField(default=0)
+
+    objects = LinkTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="link_expires_after_created"
+            ),
+            models.CheckConstraint(
+                condition=~Q(purpose=LinkPurpose.PROVIDER_REGISTER) | Q(provider__isnull=False),
+                name="link_register_has_provider",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} link for {self.provider or self.school}"
+
+
+class FlagKind(models.TextChoices):
+    MISSING_REPORT = "missing_report", "Attendance not reported"
+
+
+class FlagStage(models.TextChoices):
+    RAISED = "raised", "Missing"
+    ESCALATED = "escalated", "Escalated"
+
+
+class FlagQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+    def for_schools(self, school_ids):
+        return self.filter(school_id__in=school_ids)
+
+
+class Flag(models.Model):
+    """Something that needs doing, raised by a job under a unique key.
+
+    The key makes raising idempotent: a job run twice, or in two workers at
+    once, finds the row already there. Stages move forward by a conditional
+    update, so only one worker sends each stage's messages.
+    """
+
+    kind = models.CharField(max_length=30, choices=FlagKind.choices)
+    key = models.CharField(max_length=200, unique=True)
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="flags")
+    provider = models.ForeignKey(
+        "placements.Provider", on_delete=models.CASCADE, null=True, blank=True, related_name="flags"
+    )
+    day = models.DateField(null=True, blank=True)
+    session = models.CharField(max_length=2, blank=True)
+    stage = models.CharField(max_length=10, choices=FlagStage.choices, default=FlagStage.RAISED)
+    raised_at = models.DateTimeField()
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    dsl_alerted_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution = models.CharField(max_length=300, blank=True)
+
+    objects = FlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["school", "kind", "day"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | ~Q(resolution=""), name="flag_resolution_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.provider} {self.day} {self.session}"
+
+
+class Notification(models.Model):
+    """A message to one user, in the app and by email, sent once per key."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="notifications")
+    key = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -55,6 +55,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Policy: payments as authorised by the head teacher (budget holder).
     "placement.cost.authorise": frozenset({HEAD}),
     "history.view": frozenset({HEAD, SLT, DSL}),
+    # Attendance: the admin assistant's day (policy: monitor attendance each
+    # day the learner is expected; updates to the pastoral lead).
+    "attendance.view": frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN}),
+    "attendance.record": frozenset({HEAD, SLT, PASTORAL, DSL, ADMIN}),
+    # Contact with parents/carers about attendance: admin makes the first call.
+    "attendance.contact": frozenset({HEAD, SLT, PASTORAL, DSL, ADMIN}),
+    # Policy: the pastoral team arranges interventions below the school's target.
+    "attendance.intervene": frozenset({HEAD, SLT, PASTORAL, DSL}),
+    "attendance.export": frozenset({HEAD, SLT, ADMIN}),
 }
 
 

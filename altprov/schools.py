@@ -18,7 +18,7 @@ class CurrentSchoolMiddleware:
         if request.user.is_authenticated:
             ids = role_map(request.user)
             if ids:
-                request.schools = list(School.objects.filter(pk__in=ids).only("pk", "name"))
+                request.schools = list(School.objects.filter(pk__in=ids))
                 chosen = request.session.get(SESSION_KEY)
                 request.school = next((s for s in request.schools if s.pk == chosen), request.schools[0])
         return self.get_response(request)

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -161,6 +162,7 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "altprov <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -174,8 +176,33 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# The periodic jobs, reviewed like code. Each is also a management command.
-CELERY_BEAT_SCHEDULE: dict = {}
+# The periodic jobs, reviewed like code. Each is also a management command
+# (check_missing_reports, send_register_links) for a school without Redis.
+# Both are idempotent and read each school's own times, so they simply run
+# often on weekdays.
+CELERY_BEAT_SCHEDULE: dict = {
+    "send-register-links": {
+        "task": "attendance.tasks.send_daily_links_task",
+        "schedule": crontab(minute="*/5", hour="6-11", day_of_week="mon-fri"),
+    },
+    "check-missing-reports": {
+        "task": "attendance.tasks.check_missing_reports_task",
+        "schedule": crontab(minute="*/5", hour="8-18", day_of_week="mon-fri"),
+    },
+}
+
+# Absolute links in emails (provider register links, notifications).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+
+# Link rate limits are counted in the cache: Redis when configured, so every
+# web process shares them.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)

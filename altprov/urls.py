@@ -9,6 +9,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("school/switch/", views.switch_school, name="switch_school"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     # Public, so that signing out after the session expired does not ask for a login first.
     path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
@@ -29,5 +31,6 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
+    path("attendance/", include("attendance.urls")),
     path("", include("placements.urls")),
 ]

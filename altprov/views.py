@@ -20,7 +20,10 @@ def home(request: HttpRequest) -> HttpResponse:
     from placements.dashboard import home_summary
 
     school = request.school
-    context = {"summary": home_summary(request.user, school, today=timezone.localdate()) if school else None}
+    context = {
+        "summary": home_summary(request.user, school, today=timezone.localdate()) if school else None,
+        "unread": list(request.user.notifications.filter(read_at__isnull=True).order_by("-created_at")[:10]),
+    }
     return render(request, "altprov/home.html", context)
 
 
@@ -67,3 +70,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
             checks["redis"] = "error"
             healthy = False
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = request.user.notifications.select_related("school").order_by("-created_at")[:100]
+    return render(request, "altprov/notifications.html", {"items": items})
+
+
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    mine = request.user.notifications.filter(read_at__isnull=True)
+    if request.POST.get("id", "").isdigit():
+        mine = mine.filter(pk=int(request.POST["id"]))
+    count = mine.update(read_at=timezone.now())
+    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+    return redirect("notifications")

@@ -1,3 +1,4 @@
+import importlib
 import os
 from pathlib import Path
 
@@ -50,6 +51,23 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(autouse=True)
+def _seeded_rows_after_a_flush(request):
+    """Put back the evidence types a data migration seeds, for transactional tests.
+
+    A transactional test empties every table when it ends, and a live-server
+    test's database is set up before its serialized rollback could restore
+    them; the seeding is idempotent, so running it again is harmless.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    importlib.import_module("placements.migrations.0002_evidence_types").add_types(apps, None)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -90,6 +108,7 @@ def slt(school):
     # Senior leadership: learners (view, edit, passport view, attainment),
     # providers (view, edit, evidence, review), calendar (view, edit),
     # placements (view, edit, meeting, decide), cost view, history.
+    # Attendance: everything (view, record, parent contact, interventions, export).
     # Not: safeguarding flag, passport edit, provider approval, cost authorising.
     return _persona("slt", "Sam", "Senior", (school, Role.SLT))
 
@@ -97,7 +116,8 @@ def slt(school):
 @pytest.fixture
 def pastoral(school):
     # Pastoral team: learners (view, edit, passport view), provider view,
-    # calendar view, placements (view, edit, planning meeting).
+    # calendar view, placements (view, edit, planning meeting), attendance
+    # (view, record, parent contact, interventions).
     # Not: safeguarding flag, provider edit/evidence/approval, placement
     # decisions, costs, history.
     return _persona("pastoral", "Priya", "Pastoral", (school, Role.PASTORAL))
@@ -107,7 +127,8 @@ def pastoral(school):
 def dsl(school):
     # Designated safeguarding lead: learners (view, edit, safeguarding flag,
     # passport view), providers (view, edit, evidence, approve: the only one who
-    # approves), calendar view, placement view, history.
+    # approves), calendar view, placement view, history, attendance (view,
+    # record, parent contact, interventions).
     # Not: placement edit/meeting/decide, costs, attainment, passport edit.
     return _persona("dsl", "Dana", "Lead", (school, Role.DSL))
 
@@ -115,7 +136,7 @@ def dsl(school):
 @pytest.fixture
 def sendco(school):
     # SENDCo: learners (view, edit, passport view and edit), provider view,
-    # calendar view, placement view.
+    # calendar view, placement view, attendance view.
     # Not: safeguarding flag, attainment, provider changes, placement changes, costs.
     return _persona("sendco", "Sunil", "Sendco", (school, Role.SENDCO))
 
@@ -123,7 +144,7 @@ def sendco(school):
 @pytest.fixture
 def admin_assistant(school):
     # Admin assistant: learners (view, edit), provider view, calendar (view,
-    # edit), placement view.
+    # edit), placement view, attendance (view, record, parent contact, export).
     # Not: safeguarding flag, passport, attainment, provider or placement changes, costs.
     return _persona("admin", "Alex", "Admin", (school, Role.ADMIN))
 

@@ -105,6 +105,20 @@ class PlacementQuerySet(models.QuerySet):
             return self.none()
         return self.filter(**{f"{WEEKDAYS[day.weekday()]}_{session.lower()}": True})
 
+    def attending_between(self, start: date, end: date):
+        """Placements that were running at some point between start and end (for expected sessions).
+
+        An ended placement ran until its end date; a ceased one only if it had started.
+        """
+        return (
+            self.filter(start_date__lte=end)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+            .filter(
+                Q(status__in=[Status.ACTIVE, Status.ENDED])
+                | Q(status=Status.CEASED, activated_on__isnull=False)
+            )
+        )
+
     def claiming_between(self, start: date, end: date | None):
         qs = self.filter(status__in=CLAIMING_STATUSES)
         if end is not None:
@@ -155,6 +169,7 @@ class Placement(models.Model):
     start_date = models.DateField()
     target_end_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
+    activated_on = models.DateField(null=True, blank=True, help_text="When it became active.")
     review_frequency_weeks = models.PositiveSmallIntegerField(
         "review every (weeks)", default=6, help_text="Agreed at the planning meeting."
     )
@@ -416,7 +431,8 @@ class Placement(models.Model):
         problems = self.activation_problems(today=today)
         if problems:
             raise TransitionError(problems)
-        self._change_status(Status.ACTIVE, by=by, note=note, fields=[])
+        self.activated_on = today or timezone.localdate()
+        self._change_status(Status.ACTIVE, by=by, note=note, fields=["activated_on"])
 
     @transaction.atomic
     def end(self, *, by, on: date, reason: str, note: str = "") -> None:

@@ -27,7 +27,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from altprov.models import Role
+from altprov.links import issue_link
+from altprov.models import Flag, FlagKind, LinkPurpose, Role
+from attendance.models import AttendanceMark, ChaseNote, MarkStatus, Source
 from placements.models import Placement, ProviderClosure, SchoolClosure, Status
 
 from ..factories import (
@@ -124,7 +126,30 @@ def world(school, private_media):
     planning = placement(Status.PLANNING, "tue_am", meeting_date=today, meeting_reasons_explained=True)
     PlacementTargetFactory(placement=planning)
     active = placement(Status.ACTIVE, "thu_am", cost_amount="1250.00", cost_basis="term")
+    mark = AttendanceMark.objects.create(
+        placement=active,
+        school=school,
+        date=today,
+        session="AM",
+        status=MarkStatus.PRESENT,
+        code="B",
+        source=Source.PHONE,
+        entered_by=checker,
+    )
+    flag = Flag.objects.create(
+        kind=FlagKind.MISSING_REPORT,
+        key=f"missing:{school.pk}:{provider.pk}:{today}:PM",
+        school=school,
+        provider=provider,
+        day=today,
+        session="PM",
+        raised_at=timezone.now(),
+    )
+    link, _ = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, provider=provider)
     return SimpleNamespace(
+        mark=mark,
+        flag=flag,
+        link=link,
         school=school,
         today=today,
         learner=learner,
@@ -432,6 +457,77 @@ MATRIX = [
         redirect_to=lambda w: reverse("placements:calendar_overview"),
         effect=lambda w: not SchoolClosure.objects.filter(pk=w.school_closure.pk).exists(),
         school_record=True,
+    ),
+    # attendance.view
+    Case("attendance:today", none, "get", frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN})),
+    # attendance.view
+    Case("attendance:register_grid", none, "get", frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN})),
+    # attendance.view
+    Case("attendance:unexplained", none, "get", frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN})),
+    # attendance.view
+    Case(
+        "attendance:learner_attendance",
+        learner,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN}),
+        school_record=True,
+    ),
+    # attendance.record
+    Case("attendance:record_marks", provider, "get", frozenset({HEAD, SLT, PASTORAL, DSL, ADMIN})),
+    # attendance.record
+    Case(
+        "attendance:chase",
+        provider,
+        "post",
+        frozenset({HEAD, SLT, PASTORAL, DSL, ADMIN}),
+        data=lambda w: {"note": "Left a voicemail"},
+        redirect_to=lambda w: reverse("attendance:today"),
+        effect=lambda w: ChaseNote.objects.filter(provider=w.provider, note="Left a voicemail").exists(),
+    ),
+    # attendance.record
+    Case(
+        "attendance:amend_mark",
+        lambda w: {"pk": w.mark.pk},
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, ADMIN}),
+        school_record=True,
+    ),
+    # attendance.record
+    Case(
+        "attendance:close_flag",
+        lambda w: {"pk": w.flag.pk},
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, ADMIN}),
+        school_record=True,
+    ),
+    # attendance.intervene
+    Case("attendance:follow_up", none, "get", frozenset({HEAD, SLT, PASTORAL, DSL})),
+    # attendance.intervene
+    Case(
+        "attendance:intervention_create",
+        learner,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL}),
+        school_record=True,
+    ),
+    # attendance.contact
+    Case(
+        "attendance:parent_contact_create",
+        learner,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, ADMIN}),
+        school_record=True,
+    ),
+    # attendance.export
+    Case("attendance:export_marks", none, "get", frozenset({HEAD, SLT, ADMIN})),
+    # attendance.export
+    Case("attendance:export_summary", none, "get", frozenset({HEAD, SLT, ADMIN})),
+    # Signed in: each user's own notifications.
+    Case(
+        "notifications",
+        none,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD}),
     ),
 ]
 

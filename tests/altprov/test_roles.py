@@ -11,6 +11,11 @@ pytestmark = pytest.mark.django_db
 PERSONA_RIGHTS = {
     "head": set(PERMISSIONS) - {"provider.approve"},
     "slt": {
+        "attendance.view",
+        "attendance.record",
+        "attendance.contact",
+        "attendance.intervene",
+        "attendance.export",
         "learner.view",
         "learner.edit",
         "learner.passport.view",
@@ -29,6 +34,10 @@ PERSONA_RIGHTS = {
         "history.view",
     },
     "pastoral": {
+        "attendance.view",
+        "attendance.record",
+        "attendance.contact",
+        "attendance.intervene",
         "learner.view",
         "learner.edit",
         "learner.passport.view",
@@ -39,6 +48,10 @@ PERSONA_RIGHTS = {
         "placement.meeting",
     },
     "dsl": {
+        "attendance.view",
+        "attendance.record",
+        "attendance.contact",
+        "attendance.intervene",
         "learner.view",
         "learner.edit",
         "learner.safeguarding",
@@ -52,6 +65,7 @@ PERSONA_RIGHTS = {
         "history.view",
     },
     "sendco": {
+        "attendance.view",
         "learner.view",
         "learner.edit",
         "learner.passport.view",
@@ -61,6 +75,10 @@ PERSONA_RIGHTS = {
         "placement.view",
     },
     "admin_assistant": {
+        "attendance.view",
+        "attendance.record",
+        "attendance.contact",
+        "attendance.export",
         "learner.view",
         "learner.edit",
         "provider.view",

@@ -23,7 +23,10 @@ PUBLIC_GET = {
     "healthz",
 }
 PUBLIC_POST_ONLY = {"logout"}
-PUBLIC = PUBLIC_GET | PUBLIC_POST_ONLY
+# Links for people without an account: no login, the token is the credential;
+# a made-up token answers 404 ("This link is not valid").
+PUBLIC_LINKS = {"attendance:provider_register"}
+PUBLIC = PUBLIC_GET | PUBLIC_POST_ONLY | PUBLIC_LINKS
 
 SKIPPED_NAMESPACES = {"admin"}
 
@@ -104,7 +107,7 @@ def test_anonymous_user_is_sent_to_login(client, name, params, method):
 def test_public_url_answers_anonymous_user(client, name):
     params = next(found for route_name, _, found in ROUTES if route_name == name)
     response = client.get(build_url(name, params))
-    expected = 405 if name in PUBLIC_POST_ONLY else 200
+    expected = 405 if name in PUBLIC_POST_ONLY else 404 if name in PUBLIC_LINKS else 200
     assert response.status_code == expected, response.get("Location")
 
 

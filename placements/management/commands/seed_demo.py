@@ -579,6 +579,7 @@ def seed_placements(
             start_date=row.start,
             target_end_date=row.target_end,
             end_date=row.end,
+            activated_on=row.start if row.status in (A, E, C) else None,
             end_reason=row.reason if row.status == Status.ENDED else "",
             ceased_reason=row.reason if row.status == Status.CEASED else "",
             visiting_staff=visitor,

@@ -1,0 +1,187 @@
+"""Recording marks: from the provider's link, a phone call, an email or staff.
+
+A mark is created once per placement, date and session (a unique
+constraint, so a double click or two concurrent submissions store one).
+A different value later is an amendment that keeps the old one.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.urls import reverse
+
+from altprov.models import Role, School
+from altprov.notifications import notify, staff_with_role
+from placements.models import Placement
+
+from .codes import UNEXPLAINED_CODES, attended_code
+from .models import AttendanceMark, MarkAmendment, MarkStatus, Source
+
+PROVIDER_CORRECTION = "corrected by provider"
+
+
+@dataclass
+class MarkInput:
+    placement: Placement
+    day: date
+    session: str
+    status: str
+    code: str = ""
+    late_minutes: int | None = None
+    note: str = ""
+    # "All present" fills in unmarked sessions only: if someone marked the
+    # session meanwhile (a phone call), that mark stands.
+    only_if_new: bool = False
+
+
+@dataclass
+class RecordResult:
+    created: list[AttendanceMark] = field(default_factory=list)
+    amended: list[MarkAmendment] = field(default_factory=list)
+
+
+def code_for(entry: MarkInput) -> str:
+    if entry.status in (MarkStatus.PRESENT, MarkStatus.LATE):
+        return attended_code(entry.placement.arrangement)
+    return entry.code
+
+
+def _values(mark_or_entry) -> tuple:
+    if isinstance(mark_or_entry, MarkInput):
+        late = mark_or_entry.late_minutes if mark_or_entry.status == MarkStatus.LATE else None
+        return (mark_or_entry.status, code_for(mark_or_entry), late, mark_or_entry.note)
+    return (mark_or_entry.status, mark_or_entry.code, mark_or_entry.late_minutes, mark_or_entry.note)
+
+
+def amend_mark(*, mark: AttendanceMark, entry: MarkInput, reason: str, by=None) -> MarkAmendment | None:
+    """Change a mark, keeping the old value, the reason, who and when."""
+    old, new = _values(mark), _values(entry)
+    if old == new:
+        return None
+    amendment = MarkAmendment.objects.create(
+        mark=mark,
+        by=by,
+        by_provider=by is None,
+        reason=reason,
+        old_status=old[0],
+        old_code=old[1],
+        old_late_minutes=old[2],
+        old_note=old[3],
+        new_status=new[0],
+        new_code=new[1],
+        new_late_minutes=new[2],
+        new_note=new[3],
+    )
+    mark.status, mark.code, mark.late_minutes, mark.note = new
+    mark.save(update_fields=["status", "code", "late_minutes", "note"])
+    return amendment
+
+
+def record_marks(
+    *,
+    school: School,
+    entries: Iterable[MarkInput],
+    source: str,
+    by=None,
+    extra: bool = False,
+    reason: str = "",
+) -> RecordResult:
+    """Store marks; an existing mark with another value is amended (provider: 'corrected by provider')."""
+    entries = list(entries)
+    result = RecordResult()
+    if not entries:
+        return result
+    if source != Source.PROVIDER_LINK and by is None:
+        raise ValueError("Staff-entered marks record who entered them.")
+    with transaction.atomic():
+        keys = {(e.placement.pk, e.day, e.session) for e in entries}
+        placement_ids = {k[0] for k in keys}
+        days = {k[1] for k in keys}
+        before = {
+            (m.placement_id, m.date, m.session)
+            for m in AttendanceMark.objects.filter(placement_id__in=placement_ids, date__in=days)
+        }
+        new_marks = [
+            AttendanceMark(
+                placement=e.placement,
+                school=school,
+                date=e.day,
+                session=e.session,
+                status=e.status,
+                code=code_for(e),
+                late_minutes=e.late_minutes if e.status == MarkStatus.LATE else None,
+                note=e.note,
+                source=source,
+                entered_by=by,
+                is_extra=extra,
+            )
+            for e in entries
+            if (e.placement.pk, e.day, e.session) not in before
+        ]
+        AttendanceMark.objects.bulk_create(new_marks, ignore_conflicts=True)
+        stored = {
+            (m.placement_id, m.date, m.session): m
+            for m in AttendanceMark.objects.select_for_update()
+            .filter(placement_id__in=placement_ids, date__in=days)
+            .select_related("placement__learner")
+        }
+        for e in entries:
+            mark = stored[(e.placement.pk, e.day, e.session)]
+            if (e.placement.pk, e.day, e.session) not in before and _values(mark) == _values(e):
+                result.created.append(mark)
+                continue
+            if e.only_if_new:
+                continue
+            if source != Source.PROVIDER_LINK and not reason:
+                raise ValueError("A staff change to an existing mark needs a reason.")
+            amendment = amend_mark(mark=mark, entry=e, reason=reason or PROVIDER_CORRECTION, by=by)
+            if amendment:
+                result.amended.append(amendment)
+        _after_recording(school, result, source=source)
+    return result
+
+
+def _after_recording(school: School, result: RecordResult, *, source: str) -> None:
+    from .missing import resolve_complete_flags
+
+    touched = {(m.placement.provider_id, m.date) for m in result.created}
+    touched |= {(a.mark.placement.provider_id, a.mark.date) for a in result.amended}
+    for provider_id, day in touched:
+        resolve_complete_flags(school_id=school.pk, provider_id=provider_id, day=day)
+    marks = result.created + [a.mark for a in result.amended]
+    alert_dsl_for_unexplained(school, [m for m in marks if m.code in UNEXPLAINED_CODES])
+    if source == Source.PROVIDER_LINK:
+        for amendment in result.amended:
+            mark = amendment.mark
+            notify(
+                users=staff_with_role(school, Role.ADMIN),
+                school=school,
+                key=f"amendment:{amendment.pk}",
+                subject=f"{mark.placement.provider} corrected a mark for {mark.date:%d/%m/%Y} {mark.session}",
+                template="attendance/email/provider_correction.txt",
+                context={"amendment": amendment, "mark": mark},
+                url=reverse("attendance:today"),
+            )
+
+
+def is_vulnerable(learner) -> bool:
+    """The DSL is told at once about these learners (DESIGN.md: escalation)."""
+    return learner.looked_after or learner.has_social_worker or learner.safeguarding_flag
+
+
+def alert_dsl_for_unexplained(school: School, marks: list[AttendanceMark]) -> None:
+    for mark in marks:
+        learner = mark.placement.learner
+        if not is_vulnerable(learner):
+            continue
+        notify(
+            users=staff_with_role(school, Role.DSL),
+            school=school,
+            key=f"dsl:absence:{mark.pk}",
+            subject=f"Absent without a reason: {learner} ({mark.date:%d/%m/%Y} {mark.session})",
+            template="attendance/email/dsl_absence.txt",
+            context={"mark": mark, "learner": learner},
+            url=reverse("placements:learner_detail", args=[learner.pk]),
+        )

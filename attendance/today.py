@@ -1,0 +1,375 @@
+"""The admin assistant's day: each provider's state today, and the register grid.
+
+Both are computed for a whole school in a fixed number of queries, however
+many providers and learners it has; the views only render them.
+
+A provider-day moves expected -> due -> missing -> escalated -> resolved
+(DESIGN.md "Expected attendance"). Flags are raised and escalated by
+attendance.missing on a schedule; this module only reads them, so the page
+says what the job decided, and between the cut-off and the job's next run
+an unreported provider still reads "Due".
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from altprov.models import Flag, FlagKind, FlagStage, LinkPurpose, LinkToken, School
+from placements.models import Learner, Placement, Provider, ProviderClosure
+
+from .codes import UNEXPLAINED_CODES
+from .expected import SESSIONS, expected_sessions, school_days
+from .missing import cutoffs
+from .models import AttendanceMark, ChaseNote, MarkStatus, ParentContact
+
+# Most urgent first: the page is read top to bottom.
+STATES = {
+    "escalated": ("Escalated", "rag-red"),
+    "missing": ("Missing", "rag-red"),
+    "due": ("Due", "rag-amber"),
+    "resolved": ("Resolved", "rag-grey"),
+    "reported": ("Reported", "rag-green"),
+    "closed": ("Closed", "rag-grey"),
+}
+ORDER = {state: n for n, state in enumerate(STATES)}
+
+
+def mark_words(mark: AttendanceMark) -> str:
+    """A mark in words, as staff say it on the phone."""
+    if mark.status == MarkStatus.LATE:
+        return f"Late ({mark.late_minutes} min)" if mark.late_minutes else "Late"
+    if mark.status == MarkStatus.PRESENT:
+        return "Present"
+    return f"Absent: {mark.meaning[:1].lower()}{mark.meaning[1:]}"
+
+
+@dataclass
+class Cell:
+    """One learner's session: expected or not, and its mark if there is one."""
+
+    day: date
+    session: str
+    expected: bool
+    mark: AttendanceMark | None = None
+    closed: bool = False
+
+    @property
+    def words(self) -> str:
+        if self.mark is not None:
+            return mark_words(self.mark)
+        if self.closed:
+            return "Provider closed"
+        return "Not yet reported" if self.expected else "Not expected"
+
+
+@dataclass
+class LearnerLine:
+    placement: Placement
+    cells: dict[str, Cell]
+
+    @property
+    def am(self) -> Cell:
+        return self.cells["AM"]
+
+    @property
+    def pm(self) -> Cell:
+        return self.cells["PM"]
+
+
+@dataclass
+class ProviderDay:
+    provider: Provider
+    lines: list[LearnerLine] = field(default_factory=list)
+    state: str = "due"
+    words: str = ""
+    open_flags: list[Flag] = field(default_factory=list)
+    closed_flags: list[Flag] = field(default_factory=list)
+    chases: list[ChaseNote] = field(default_factory=list)
+    links: list[LinkToken] = field(default_factory=list)
+    closure: ProviderClosure | None = None
+
+    @property
+    def label(self) -> str:
+        return STATES[self.state][0]
+
+    @property
+    def badge(self) -> str:
+        return STATES[self.state][1]
+
+    @property
+    def last_chase(self) -> ChaseNote | None:
+        return self.chases[-1] if self.chases else None
+
+
+@dataclass
+class ParentCall:
+    """A learner absent today without a reason, whose parents nobody has contacted yet."""
+
+    learner: Learner
+    marks: list[AttendanceMark]
+
+
+@dataclass
+class TodayPage:
+    school: School
+    day: date
+    is_school_day: bool
+    providers: list[ProviderDay]
+    parent_calls: list[ParentCall]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found = dict.fromkeys(STATES, 0)
+        for row in self.providers:
+            found[row.state] += 1
+        return found
+
+    @property
+    def summary(self) -> list[tuple[str, str, int]]:
+        """(label, badge, count) for each state some provider is in, most urgent first."""
+        return [(*STATES[state], n) for state, n in self.counts.items() if n]
+
+
+def _clock(day: date, now: datetime) -> time | None:
+    """The time of day to judge `day` by: past days are over, future days not begun."""
+    today = now.date()
+    if day < today:
+        return time.max
+    if day > today:
+        return None
+    return now.time()
+
+
+def _local(moment: datetime) -> datetime:
+    return timezone.localtime(moment)
+
+
+def _name(user) -> str:
+    return (user.first_name or user.username) if user else "the system"
+
+
+def _state(row: ProviderDay, sessions: dict[str, list[Cell]], school: School, clock: time | None) -> None:
+    due_at = {session: times[0] for session, times in cutoffs(school).items()}
+    escalated = [f for f in row.open_flags if f.stage == FlagStage.ESCALATED]
+    if escalated:
+        flag = escalated[0]
+        row.state = "escalated"
+        row.words = (
+            f"{flag.session} not reported; escalated to the pastoral lead at "
+            f"{_local(flag.escalated_at or flag.raised_at):%H:%M}"
+        )
+        return
+    if row.open_flags:
+        flag = row.open_flags[0]
+        row.state = "missing"
+        row.words = (
+            f"{flag.session} not reported by {due_at[flag.session]:%H:%M}; "
+            f"flagged at {_local(flag.raised_at):%H:%M}"
+        )
+        return
+    expected = [c for cells in sessions.values() for c in cells]
+    marked = [c for c in expected if c.mark is not None]
+    overdue = [
+        s
+        for s, cells in sessions.items()
+        if clock is not None and clock >= due_at[s] and any(c.mark is None for c in cells)
+    ]
+    if overdue:
+        closed_by_staff = {f.session: f for f in row.closed_flags if f.resolved_by_id is not None}
+        unresolved = [s for s in overdue if s not in closed_by_staff]
+        if not unresolved:
+            flag = closed_by_staff[overdue[0]]
+            row.state = "resolved"
+            row.words = f"{flag.session} flag closed by {_name(flag.resolved_by)}: {flag.resolution}"
+            return
+        row.state = "due"
+        row.words = f"{' and '.join(unresolved)} not reported: was due by {due_at[unresolved[0]]:%H:%M}"
+        return
+    if len(marked) == len(expected):
+        row.state = "reported"
+        row.words = f"All {len(expected)} mark{'s' if len(expected) != 1 else ''} in"
+        return
+    pending = [s for s, cells in sessions.items() if any(c.mark is None for c in cells)]
+    done = [s for s in sessions if s not in pending]
+    if clock is not None and done and all(clock >= due_at[s] for s in done):
+        # The sessions due so far are all in; the rest are not due yet.
+        row.state = "reported"
+        row.words = f"{' and '.join(done)} reported; {pending[0]} due by {due_at[pending[0]]:%H:%M}"
+        return
+    row.state = "due"
+    row.words = f"{len(marked)} of {len(expected)} marks in; due by {due_at[pending[0]]:%H:%M}"
+
+
+def today_page(*, school: School, day: date, now: datetime) -> TodayPage:
+    """Every provider with learners timetabled on `day` at `school`, with its state.
+
+    Queries, whatever the number of providers and learners: the school day
+    (terms, school closures), expected sessions (placements, terms, school
+    closures, provider closures), the placements with learners and providers,
+    today's provider closures, marks, flags, chase notes, usable links, and
+    the parent contacts logged today. A day that is not a school day stops
+    after the first two.
+    """
+    now = _local(now)
+    clock = _clock(day, now)
+    if not school_days([school.pk], day, day)[school.pk]:
+        return TodayPage(school, day, False, [], [])
+    expected = {
+        (e.placement_id, e.session)
+        for e in expected_sessions(day, day, placements=Placement.objects.filter(school=school))
+    }
+    placements = [
+        p
+        for p in Placement.objects.filter(school=school)
+        .attending_between(day, day)
+        .select_related("learner", "provider")
+        .order_by("provider__name", "learner__legal_last_name", "learner__legal_first_name", "pk")
+        if any(p.has_session(day, s) for s in SESSIONS)
+    ]
+    closures = {
+        c.provider_id: c
+        for c in ProviderClosure.objects.filter(
+            provider_id__in={p.provider_id for p in placements}, start_date__lte=day, end_date__gte=day
+        )
+    }
+    marks = {
+        (m.placement_id, m.session): m
+        for m in AttendanceMark.objects.filter(school=school, date=day).select_related(
+            "placement__learner", "placement__provider"
+        )
+    }
+    rows: dict[int, ProviderDay] = {}
+    by_session: dict[int, dict[str, list[Cell]]] = defaultdict(lambda: defaultdict(list))
+    for placement in placements:
+        closed = placement.provider_id in closures
+        is_expected = {s: (placement.pk, s) in expected for s in SESSIONS}
+        if not closed and not any(is_expected.values()):
+            continue
+        row = rows.get(placement.provider_id)
+        if row is None:
+            row = rows[placement.provider_id] = ProviderDay(placement.provider)
+            row.closure = closures.get(placement.provider_id)
+        cells = {
+            s: Cell(
+                day,
+                s,
+                is_expected[s],
+                marks.get((placement.pk, s)),
+                closed=closed and placement.has_session(day, s),
+            )
+            for s in SESSIONS
+        }
+        for s, cell in cells.items():
+            if cell.expected:
+                by_session[placement.provider_id][s].append(cell)
+        row.lines.append(LearnerLine(placement, cells))
+
+    for flag in Flag.objects.filter(
+        school=school, day=day, kind=FlagKind.MISSING_REPORT, provider_id__in=rows
+    ).select_related("resolved_by"):
+        row = rows[flag.provider_id]
+        (row.open_flags if flag.resolved_at is None else row.closed_flags).append(flag)
+    for note in ChaseNote.objects.filter(school=school, day=day, provider_id__in=rows).select_related("by"):
+        rows[note.provider_id].chases.append(note)
+    for link in (
+        LinkToken.objects.usable(now)
+        .filter(school=school, purpose=LinkPurpose.PROVIDER_REGISTER, provider_id__in=rows)
+        .select_related("created_by")
+    ):
+        rows[link.provider_id].links.append(link)
+
+    for provider_id, row in rows.items():
+        row.open_flags.sort(key=lambda f: (f.session, f.pk))
+        if row.closure is not None or not by_session[provider_id]:
+            row.state = "closed"
+            reason = row.closure.reason if row.closure else ""
+            row.words = f"Closed today: {reason}" if reason else "Closed today"
+            continue
+        _state(row, by_session[provider_id], school, clock)
+    providers = sorted(rows.values(), key=lambda r: (ORDER[r.state], r.provider.name))
+    return TodayPage(school, day, True, providers, _parent_calls(school, day, marks.values()))
+
+
+def _parent_calls(school: School, day: date, marks) -> list[ParentCall]:
+    absent = defaultdict(list)
+    for mark in sorted(marks, key=lambda m: m.session):
+        if mark.status == MarkStatus.ABSENT and mark.code in UNEXPLAINED_CODES:
+            absent[mark.placement.learner_id].append(mark)
+    if not absent:
+        return []
+    contacted = set(
+        ParentContact.objects.filter(school=school, learner_id__in=absent, at__date=day).values_list(
+            "learner_id", flat=True
+        )
+    )
+    calls = [
+        ParentCall(found[0].placement.learner, found)
+        for learner_id, found in absent.items()
+        if learner_id not in contacted
+    ]
+    return sorted(calls, key=lambda c: (c.learner.legal_last_name, c.learner.legal_first_name, c.learner.pk))
+
+
+# The register grid ------------------------------------------------------------
+
+
+@dataclass
+class GridRow:
+    placement: Placement
+    cells: list[Cell]
+
+
+@dataclass
+class RegisterGrid:
+    days: list[date]
+    rows: list[GridRow]
+
+
+def weekdays(start: date, end: date) -> list[date]:
+    days, day = [], start
+    while day <= end:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def build_grid(*, school: School, start: date, end: date) -> RegisterGrid:
+    """Learners x sessions between start and end.
+
+    Queries, whatever the number of rows: expected sessions (placements,
+    terms, school closures, provider closures), the placements with learners
+    and providers, and the marks.
+    """
+    found = expected_sessions(start, end, placements=Placement.objects.filter(school=school))
+    expected = {(e.placement_id, e.day, e.session) for e in found}
+    marks = {
+        (m.placement_id, m.date, m.session): m
+        for m in AttendanceMark.objects.filter(school=school, date__range=(start, end)).only(
+            "pk", "placement_id", "date", "session", "status", "code", "late_minutes"
+        )
+    }
+    # Rows: placements expected in the range, and any with a mark in it (an extra session).
+    ids = {e.placement_id for e in found} | {key[0] for key in marks}
+    placements = (
+        Placement.objects.filter(pk__in=ids, school=school)
+        .select_related("learner", "provider")
+        .order_by("learner__legal_last_name", "learner__legal_first_name", "provider__name", "pk")
+        if ids
+        else []
+    )
+    days = weekdays(start, end)
+    rows = [
+        GridRow(
+            placement,
+            [
+                Cell(day, s, (placement.pk, day, s) in expected, marks.get((placement.pk, day, s)))
+                for day in days
+                for s in SESSIONS
+            ],
+        )
+        for placement in placements
+    ]
+    return RegisterGrid(days, rows)

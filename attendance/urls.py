@@ -1,0 +1,28 @@
+from django.urls import path
+
+from .views import followup, provider, today
+
+app_name = "attendance"
+urlpatterns = [
+    # Provider's daily register, through an expiring link (no account).
+    path("r/<str:token>/", provider.provider_register, name="provider_register"),
+    # The admin assistant's day.
+    path("", today.today, name="today"),
+    path("providers/<int:pk>/record/", today.record_marks_view, name="record_marks"),
+    path("providers/<int:pk>/resend/", today.resend_link, name="resend_link"),
+    path("providers/<int:pk>/chase/", today.chase, name="chase"),
+    path("links/<int:pk>/revoke/", today.revoke_link, name="revoke_link"),
+    path("flags/<int:pk>/close/", today.close_flag_view, name="close_flag"),
+    path("register/", today.register_grid, name="register_grid"),
+    path("marks/<int:pk>/amend/", today.amend_mark_view, name="amend_mark"),
+    path("unexplained/", today.unexplained, name="unexplained"),
+    # Figures and follow-up.
+    path("follow-up/", followup.follow_up, name="follow_up"),
+    path("learners/<int:pk>/", followup.learner_attendance, name="learner_attendance"),
+    path("learners/<int:pk>/interventions/new/", followup.intervention_create, name="intervention_create"),
+    path(
+        "learners/<int:pk>/parent-contacts/new/", followup.parent_contact_create, name="parent_contact_create"
+    ),
+    path("export/marks.csv", followup.export_marks, name="export_marks"),
+    path("export/summary.csv", followup.export_summary, name="export_summary"),
+]

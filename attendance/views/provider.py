@@ -1,0 +1,287 @@
+"""The provider's daily register, opened from an expiring link (no account).
+
+One page: today's expected sessions for the link's provider at the link's
+school, and the previous school day while it is incomplete. "All present"
+in one action, then the exceptions; or "closed today". Learners are shown
+by preferred first name and surname initial only.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from altprov.links import link_view
+from altprov.models import LinkPurpose, LinkToken
+from placements.models import Placement, ProviderClosure
+
+from ..expected import expected_sessions
+from ..forms.provider import ProviderClosedForm, ProviderRegisterForm, SessionRow
+from ..missing import resolve_complete_flags
+from ..models import AttendanceMark, MarkStatus, Source
+from ..recording import MarkInput, RecordResult, record_marks
+
+# The afternoon session starts at noon: "all present" before then covers the morning only.
+PM_STARTS = time(12, 0)
+# How far back "yesterday" may be: the previous school day with expected sessions.
+LOOK_BACK_DAYS = 7
+CLOSED_REASON = "Reported closed by the provider on the register link"
+ACTIONS = ("all_present", "save", "closed")
+
+
+@dataclass
+class RegisterDay:
+    day: date
+    is_today: bool
+    rows: list[SessionRow] = field(default_factory=list)
+
+    @property
+    def iso(self) -> str:
+        return self.day.isoformat()
+
+    @property
+    def marked(self) -> int:
+        return sum(1 for row in self.rows if row.mark is not None)
+
+    @property
+    def complete(self) -> bool:
+        return self.marked == len(self.rows)
+
+    @property
+    def can_all_present(self) -> bool:
+        return any(row.mark is None and row.started for row in self.rows)
+
+    @property
+    def waiting_for_afternoon(self) -> bool:
+        return any(row.mark is None and not row.started for row in self.rows)
+
+
+@dataclass
+class Register:
+    today: RegisterDay
+    previous: RegisterDay | None
+    closure: ProviderClosure | None
+
+    @property
+    def days(self) -> list[RegisterDay]:
+        return [d for d in (self.today, self.previous) if d is not None]
+
+    @property
+    def rows(self) -> list[SessionRow]:
+        return [row for d in self.days for row in d.rows]
+
+    def offered(self, value: str) -> RegisterDay | None:
+        return next((d for d in self.days if d.rows and d.iso == value), None)
+
+
+def build_register(link: LinkToken, now: datetime) -> Register:
+    """Today's sessions and the previous school day's (only while incomplete) for the link's provider."""
+    today = now.date()
+    expected = expected_sessions(
+        today - timedelta(days=LOOK_BACK_DAYS),
+        today,
+        placements=Placement.objects.filter(school=link.school, provider=link.provider),
+    )
+    previous_day = max((e.day for e in expected if e.day < today), default=None)
+    wanted = [e for e in expected if e.day in (today, previous_day)]
+    ids = {e.placement_id for e in wanted}
+    # Only what the page shows and recording needs: nothing else about the learner is loaded.
+    placements = (
+        Placement.objects.filter(pk__in=ids)
+        .select_related("learner")
+        .only(
+            "pk",
+            "school_id",
+            "provider_id",
+            "arrangement",
+            "learner__preferred_name",
+            "learner__legal_first_name",
+            "learner__legal_last_name",
+        )
+    )
+    by_pk = {p.pk: p for p in placements} if ids else {}
+    marks = (
+        {
+            (m.placement_id, m.date, m.session): m
+            for m in AttendanceMark.objects.filter(placement_id__in=ids, date__in={e.day for e in wanted})
+        }
+        if ids
+        else {}
+    )
+    days = {today: RegisterDay(today, True)}
+    if previous_day is not None:
+        days[previous_day] = RegisterDay(previous_day, False)
+    for e in wanted:
+        days[e.day].rows.append(
+            SessionRow(
+                day=e.day,
+                session=e.session,
+                placement=by_pk[e.placement_id],
+                mark=marks.get((e.placement_id, e.day, e.session)),
+                started=e.day < today or e.session == "AM" or now.time() >= PM_STARTS,
+            )
+        )
+    for register_day in days.values():
+        register_day.rows.sort(key=lambda r: (r.name, r.placement.pk, r.session))
+    previous = days.get(previous_day)
+    if previous is not None and previous.complete:
+        previous = None
+    closure = (
+        ProviderClosure.objects.filter(provider=link.provider, start_date__lte=today, end_date__gte=today)
+        .only("pk", "reason", "start_date", "end_date")
+        .first()
+    )
+    return Register(today=days[today], previous=previous, closure=closure)
+
+
+def _lock(link: LinkToken) -> None:
+    """Serialise submissions for one provider at one school (two phones, a double tap).
+
+    Without it, "all present" could read a session as unmarked while another
+    request marks it absent, and then turn that absence into a correction.
+    """
+    list(
+        Placement.objects.select_for_update()
+        .filter(school=link.school, provider=link.provider)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _summary(result: RecordResult) -> str:
+    marks = result.created + [a.mark for a in result.amended]
+    if not marks:
+        return "Nothing changed: those marks were already recorded."
+    counts = Counter(m.status for m in marks)
+    parts = [f"{counts[s]} {label.lower()}" for s, label in MarkStatus.choices if counts[s]]
+    days = sorted({m.date for m in marks})
+    when = " and ".join(format_date(d, "l j F") for d in days)
+    text = f"Thank you. Saved for {when}: {', '.join(parts)}."
+    if result.amended:
+        changed = len(result.amended)
+        text += f" The school has been told about the {changed} change{'s' if changed > 1 else ''}."
+    return text
+
+
+def _render(request, link, register, form, closed_form) -> HttpResponse:
+    bound = {row.row.key: row for row in form.bound_rows()}
+    days = []
+    for register_day in register.days:
+        cards: dict[int, dict] = {}
+        for row in register_day.rows:
+            card = cards.setdefault(row.placement.pk, {"name": row.name, "rows": []})
+            card["rows"].append(bound[row.key])
+        days.append({"day": register_day, "cards": list(cards.values())})
+    context = {
+        "link": link,
+        "school": link.school,
+        "provider": link.provider,
+        "register": register,
+        "days": days,
+        "form": form,
+        "errors": form.error_list() if form.is_bound else [],
+        "closed_form": closed_form,
+        "pm_starts": PM_STARTS,
+    }
+    return render(request, "attendance/provider_register.html", context)
+
+
+def _refused(request, link) -> HttpResponse:
+    return render(
+        request,
+        "attendance/provider_register_refused.html",
+        {"school": link.school, "link": link},
+        status=400,
+    )
+
+
+# No CSRF token: the page has no ambient authority to forge (no session, no
+# cookie); the 256-bit secret in the URL is the credential, and a forger
+# without it has nothing to post to. link_view's "Referrer-Policy:
+# no-referrer" also makes browsers send "Origin: null" on the form's POST,
+# which Django's CSRF check would refuse.
+@link_view(LinkPurpose.PROVIDER_REGISTER)
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def provider_register(request: HttpRequest, link: LinkToken) -> HttpResponse:
+    now = timezone.localtime()
+    if request.method != "POST":
+        register = build_register(link, now)
+        return _render(
+            request, link, register, ProviderRegisterForm(rows=register.rows), ProviderClosedForm()
+        )
+
+    action = next((name for name in ACTIONS if name in request.POST), None)
+    if action is None:
+        return _refused(request, link)
+    with transaction.atomic():
+        _lock(link)
+        register = build_register(link, now)
+        if action == "closed":
+            return _closed(request, link, register)
+        day = register.offered(request.POST[action]) if action == "all_present" else None
+        if action == "all_present" and day is None:
+            return _refused(request, link)
+        form = ProviderRegisterForm(request.POST, rows=register.rows)
+        if not form.is_valid():
+            return _render(request, link, register, form, ProviderClosedForm())
+        entries = form.entries()
+        if day is not None:
+            # The exceptions typed on the page count; every other session that has started is present.
+            typed = {(e.placement.pk, e.day, e.session) for e in entries}
+            entries += [
+                MarkInput(
+                    placement=row.placement,
+                    day=row.day,
+                    session=row.session,
+                    status=MarkStatus.PRESENT,
+                    only_if_new=True,
+                )
+                for row in day.rows
+                if row.mark is None and row.started and row.key not in typed
+            ]
+        if not entries:
+            messages.info(request, "Nothing to save: choose Present, Late or Absent for a session first.")
+            return redirect(request.path)
+        result = record_marks(school=link.school, entries=entries, source=Source.PROVIDER_LINK)
+    messages.success(request, _summary(result))
+    return redirect(request.path)
+
+
+def _closed(request: HttpRequest, link: LinkToken, register: Register) -> HttpResponse:
+    today = register.today
+    if request.POST["closed"] != today.iso:
+        return _refused(request, link)
+    if register.closure is not None and not today.rows:
+        messages.info(request, f"{link.provider.name} is already recorded as closed today.")
+        return redirect(request.path)
+    if not today.rows:
+        return _refused(request, link)
+    closed_form = ProviderClosedForm(request.POST)
+    if closed_form.is_valid() and today.marked:
+        closed_form.add_error(
+            None,
+            f"Some of today's sessions are already marked, so the register can't be closed here. "
+            f"Please phone {link.school.name} on {link.school.phone}.",
+        )
+    if not closed_form.is_valid():
+        return _render(request, link, register, ProviderRegisterForm(rows=register.rows), closed_form)
+    ProviderClosure.objects.create(
+        provider=link.provider, start_date=today.day, end_date=today.day, reason=CLOSED_REASON
+    )
+    resolve_complete_flags(
+        day=today.day, school_id=link.school.pk, provider_id=link.provider.pk, resolution=CLOSED_REASON
+    )
+    messages.success(
+        request,
+        f"Thank you. {link.provider.name} is recorded as closed today, {format_date(today.day, 'l j F')}.",
+    )
+    return redirect(request.path)

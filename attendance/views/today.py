@@ -1,0 +1,426 @@
+"""The admin assistant's day: Today, recording calls and emails, chasing, the register grid."""
+
+from bisect import bisect_right
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from altprov.links import revoke
+from altprov.models import Flag, LinkToken, School
+from altprov.roles import check_perm, require_perm, school_ids
+from placements.models import Placement, Provider, ProviderClosure
+
+from ..codes import UNEXPLAINED_CODES
+from ..daily_links import email_register_link
+from ..expected import expected_sessions, school_days
+from ..forms.staff import (
+    AmendMarkForm,
+    ChaseForm,
+    CloseFlagForm,
+    DateRangeForm,
+    ExtraSessionForm,
+    RecordMarksForm,
+    SessionMarkForm,
+    changes,
+    learner_session,
+    this_week,
+)
+from ..missing import close_flag, cutoffs
+from ..models import AttendanceMark, ChaseNote
+from ..recording import alert_dsl_for_unexplained, amend_mark, record_marks
+from ..today import build_grid, mark_words, today_page
+
+POLL_SECONDS = 60
+# Told apart from a reason the user typed, should another entry land between
+# the form's check and the save (record_marks amends rather than overwrites).
+CONCURRENT_REASON = "Entered by staff while another mark for the session arrived"
+UNEXPLAINED_AFTER_SCHOOL_DAYS = 5
+
+
+def _day_param(request: HttpRequest, default: date) -> date:
+    value = request.GET.get("day", "")
+    if not value:
+        return default
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        messages.error(request, f"“{value}” is not a date (use YYYY-MM-DD): showing {default:%A %d %B %Y}.")
+        return default
+
+
+def _today_url(day: date | None = None) -> str:
+    url = reverse("attendance:today")
+    if day is not None and day != timezone.localdate():
+        url += f"?day={day.isoformat()}"
+    return url
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _provider_at(school: School, pk: int) -> Provider:
+    """A provider with a placement at the school: the directory is shared, its learners are not."""
+    return get_object_or_404(Provider.objects.filter(placements__school=school).distinct(), pk=pk)
+
+
+@require_perm("attendance.view")
+def today(request: HttpRequest) -> HttpResponse:
+    # The whole row: the middleware's has only the name, and the cut-offs are needed.
+    school = request.school
+    now = timezone.now()
+    local_today = timezone.localdate(now)
+    day = _day_param(request, local_today)
+    context = {
+        "page": today_page(school=school, day=day, now=now),
+        "day": day,
+        "is_today": day == local_today,
+        "now": now,
+        "cutoffs": cutoffs(school),
+        "poll_seconds": POLL_SECONDS,
+        "previous_day": day - timedelta(days=3 if day.weekday() == 0 else 1),
+        "next_day": day + timedelta(days=3 if day.weekday() == 4 else 1),
+    }
+    # The same URL answers the page and, polled by htmx, just its live part.
+    template = "attendance/_today_providers.html" if request.htmx else "attendance/today.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _mark_rows(school: School, provider: Provider, day: date) -> list[dict]:
+    """The provider's expected sessions on `day`, and any marks it already has (extra sessions too)."""
+    placements = {
+        p.pk: p
+        for p in Placement.objects.filter(school=school, provider=provider)
+        .attending_between(day, day)
+        .select_related("learner")
+    }
+    expected = {
+        (e.placement_id, e.session)
+        for e in expected_sessions(day, day, placements=Placement.objects.filter(pk__in=placements))
+    }
+    marks = {
+        (m.placement_id, m.session): m
+        for m in AttendanceMark.objects.filter(
+            school=school, date=day, placement__provider=provider
+        ).select_related("placement__learner", "entered_by")
+    }
+    rows = []
+    for key in expected | set(marks):
+        mark = marks.get(key)
+        placement = mark.placement if mark else placements[key[0]]
+        rows.append({"placement": placement, "session": key[1], "mark": mark, "extra": key not in expected})
+    rows.sort(
+        key=lambda r: (
+            r["placement"].learner.legal_last_name,
+            r["placement"].learner.legal_first_name,
+            r["placement"].pk,
+            r["session"],
+        )
+    )
+    return rows
+
+
+@require_perm("attendance.record")
+def record_marks_view(request: HttpRequest, pk: int) -> HttpResponse:
+    school = request.school
+    provider = _provider_at(school, pk)
+    local_today = timezone.localdate()
+    day = _day_param(request, local_today)
+    rows = _mark_rows(school, provider, day)
+    which = request.POST.get("form", "marks") if request.method == "POST" else ""
+    posted = request.POST if which == "marks" else None
+    form = RecordMarksForm(posted)
+    for n, row in enumerate(rows):
+        row["form"] = SessionMarkForm(posted, prefix=f"m{n}", mark=row["mark"])
+    extra_form = ExtraSessionForm(
+        request.POST if which == "extra" else None,
+        prefix="extra",
+        placements=Placement.objects.filter(school=school, provider=provider)
+        .attending_between(date.min, date.max)
+        .select_related("learner")
+        .order_by("learner__legal_last_name", "learner__legal_first_name", "pk"),
+        initial={"day": min(day, local_today)},
+    )
+
+    if which == "marks" and _record_rows(request, school, day, form, rows):
+        return redirect(_today_url(day))
+    if which == "extra" and extra_form.is_valid():
+        data = extra_form.cleaned_data
+        record_marks(
+            school=school,
+            entries=[extra_form.entry(data["placement"], data["day"], data["session"])],
+            source=data["source"],
+            by=request.user,
+            extra=extra_form.is_extra,
+        )
+        what = "an extra session" if extra_form.is_extra else "a timetabled session"
+        messages.success(
+            request,
+            f"Recorded {what}: {learner_session(data['placement'], data['session'])} "
+            f"on {data['day']:%d/%m/%Y}.",
+        )
+        return redirect(
+            f"{reverse('attendance:record_marks', args=[provider.pk])}?day={data['day'].isoformat()}"
+        )
+
+    closure = ProviderClosure.objects.filter(
+        provider=provider, start_date__lte=day, end_date__gte=day
+    ).first()
+    return render(
+        request,
+        "attendance/record_marks.html",
+        {
+            "provider": provider,
+            "day": day,
+            "is_future": day > local_today,
+            # A POST that gets this far was refused: successful ones redirect.
+            "refused": request.method == "POST",
+            "rows": rows,
+            "form": form,
+            "extra_form": extra_form,
+            "closure": closure,
+            "previous_day": day - timedelta(days=3 if day.weekday() == 0 else 1),
+            "next_day": day + timedelta(days=3 if day.weekday() == 4 else 1),
+        },
+    )
+
+
+def _record_rows(
+    request: HttpRequest, school: School, day: date, form: RecordMarksForm, rows: list[dict]
+) -> bool:
+    """Validate and record the posted marks; False (with the errors on the forms) if they cannot be."""
+    valid = form.is_valid()
+    # Every row is validated, so each shows its own errors.
+    valid = all([row["form"].is_valid() for row in rows]) and valid  # noqa: C419
+    if day > timezone.localdate():
+        form.add_error(None, "Attendance cannot be recorded for a day that has not happened yet.")
+        return False
+    if not valid:
+        return False
+    rest_present = request.POST.get("rest") == "present"
+    entries, changed = [], []
+    for row in rows:
+        entry = row["form"].entry(row["placement"], day, row["session"])
+        if entry is None and rest_present and row["mark"] is None and not row["extra"]:
+            entry = row["form"].entry_as_present(row["placement"], day, row["session"])
+        if entry is None:
+            continue
+        if row["mark"] is None:
+            entries.append(entry)
+        elif changes(row["mark"], entry):
+            entries.append(entry)
+            changed.append(f"{learner_session(row['placement'], row['session'])} ({row['mark'].code})")
+    reason = form.cleaned_data["reason"].strip()
+    if changed and not reason:
+        form.add_error(
+            "reason",
+            f"You changed a mark already recorded: {', '.join(changed)}. "
+            "Give a reason; the old value is kept.",
+        )
+        return False
+    if not entries:
+        form.add_error(None, "Nothing to record: choose present, late or absent for at least one session.")
+        return False
+    result = record_marks(
+        school=school,
+        entries=entries,
+        source=form.cleaned_data["source"],
+        by=request.user,
+        reason=reason or CONCURRENT_REASON,
+    )
+    parts = []
+    if result.created:
+        parts.append(f"{len(result.created)} mark{'s' if len(result.created) != 1 else ''} recorded")
+    if result.amended:
+        parts.append(f"{len(result.amended)} amended")
+    messages.success(request, f"{', '.join(parts) or 'Nothing changed'} for {day:%A %d/%m/%Y}.")
+    return True
+
+
+@require_POST
+@require_perm("attendance.record")
+def resend_link(request: HttpRequest, pk: int) -> HttpResponse:
+    school = request.school
+    provider = _provider_at(school, pk)
+    url = email_register_link(school=school, provider=provider, by=request.user)
+    messages.success(
+        request,
+        f"A new register link is on its way to {provider.attendance_contact_email}. "
+        f"To read it out or send it another way: {url}",
+    )
+    return redirect(_next_url(request, _today_url()))
+
+
+@require_POST
+@require_perm("attendance.record")
+def chase(request: HttpRequest, pk: int) -> HttpResponse:
+    school = request.school
+    provider = _provider_at(school, pk)
+    form = ChaseForm(request.POST)
+    if form.is_valid():
+        ChaseNote.objects.create(
+            school=school,
+            provider=provider,
+            day=timezone.localdate(),
+            by=request.user,
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, f"Chase of {provider} noted.")
+    else:
+        messages.error(
+            request, f"Write a short note of how you chased {provider}, for example “Left a voicemail”."
+        )
+    return redirect(_today_url())
+
+
+@require_POST
+def revoke_link(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_object_or_404(
+        LinkToken.objects.filter(school_id__in=school_ids(request.user)).select_related("provider"), pk=pk
+    )
+    check_perm(request.user, link.school_id, "attendance.record")
+    revoke(link, by=request.user)
+    messages.success(
+        request,
+        f"The register link for {link.provider or link.school} created "
+        f"{timezone.localtime(link.created_at):%d/%m/%Y %H:%M} no longer works.",
+    )
+    return redirect(_next_url(request, _today_url()))
+
+
+def close_flag_view(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = get_object_or_404(
+        Flag.objects.filter(school_id__in=school_ids(request.user)).select_related("provider", "resolved_by"),
+        pk=pk,
+    )
+    check_perm(request.user, flag.school_id, "attendance.record")
+    if flag.resolved_at is not None:
+        messages.info(request, f"That flag is already closed: {flag.resolution}")
+        return redirect(_today_url(flag.day))
+    form = CloseFlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        close_flag(flag=flag, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, f"The {flag.session} flag for {flag.provider} is closed.")
+        return redirect(_today_url(flag.day))
+    return render(request, "attendance/today_close_flag.html", {"flag": flag, "form": form})
+
+
+@require_perm("attendance.view")
+def register_grid(request: HttpRequest) -> HttpResponse:
+    school = request.school
+    start, end = this_week(timezone.localdate())
+    form = DateRangeForm(request.GET or None, initial={"start": start, "end": end})
+    if form.is_bound:
+        if form.is_valid():
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        else:
+            messages.error(
+                request, f"Those dates cannot be shown: showing {start:%d/%m/%Y} to {end:%d/%m/%Y} instead."
+            )
+    span = timedelta(days=(end - start).days + 1)
+    step = timedelta(days=7) if span <= timedelta(days=7) else span
+    return render(
+        request,
+        "attendance/register_grid.html",
+        {
+            "grid": build_grid(school=school, start=start, end=end),
+            "form": form,
+            "start": start,
+            "end": end,
+            "previous": (start - step, end - step),
+            "next": (start + step, end + step),
+        },
+    )
+
+
+def amend_mark_view(request: HttpRequest, pk: int) -> HttpResponse:
+    mark = get_object_or_404(
+        AttendanceMark.objects.filter(school_id__in=school_ids(request.user)).select_related(
+            "school", "placement__learner", "placement__provider", "entered_by"
+        ),
+        pk=pk,
+    )
+    check_perm(request.user, mark.school_id, "attendance.record")
+    back = _next_url(
+        request,
+        f"{reverse('attendance:register_grid')}?start={mark.date.isoformat()}&end={mark.date.isoformat()}",
+    )
+    form = AmendMarkForm(request.POST or None, mark=mark)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            # Lock the row so two corrections at once each keep the other's value as "old".
+            locked = (
+                AttendanceMark.objects.select_for_update()
+                .select_related("placement__learner")
+                .get(pk=mark.pk)
+            )
+            form.mark = locked
+            amendment = amend_mark(
+                mark=locked, entry=form.amended_entry(), reason=form.cleaned_data["reason"], by=request.user
+            )
+            if amendment is not None and locked.code in UNEXPLAINED_CODES:
+                alert_dsl_for_unexplained(mark.school, [locked])
+        if amendment is None:
+            form.add_error(None, "Nothing has changed: the mark already says that.")
+        else:
+            messages.success(
+                request,
+                f"{learner_session(locked.placement, locked.session)} on {locked.date:%d/%m/%Y} "
+                f"changed from {amendment.old_code} to {amendment.new_code}.",
+            )
+            return redirect(back)
+    return render(
+        request,
+        "attendance/amend_mark.html",
+        {
+            "mark": mark,
+            "words": mark_words(mark),
+            "form": form,
+            "history": mark.amendments.select_related("by"),
+            "back": back,
+        },
+    )
+
+
+@require_perm("attendance.view")
+def unexplained(request: HttpRequest) -> HttpResponse:
+    """N marks still unexplained after five school days: each needs a reason or a decision."""
+    school = request.school
+    local_today = timezone.localdate()
+    # A year back always holds five school days, even across the summer holiday.
+    days = school_days([school.pk], local_today - timedelta(days=366), local_today)[school.pk]
+    marks = AttendanceMark.objects.none()
+    cutoff = None
+    if len(days) >= UNEXPLAINED_AFTER_SCHOOL_DAYS:
+        # Five school days have passed since a mark made before this day.
+        cutoff = days[-UNEXPLAINED_AFTER_SCHOOL_DAYS]
+        marks = (
+            AttendanceMark.objects.filter(school=school, date__lt=cutoff)
+            .unexplained()
+            .select_related("placement__learner", "placement__provider")
+            .order_by("date", "session", "placement__learner__legal_last_name", "pk")
+        )
+    page = Paginator(marks, 50).get_page(request.GET.get("page"))
+    for mark in page:
+        mark.school_days_since = len(days) - bisect_right(days, mark.date)
+    return render(
+        request,
+        "attendance/unexplained.html",
+        {"page": page, "cutoff": cutoff, "has_calendar": bool(days), "after": UNEXPLAINED_AFTER_SCHOOL_DAYS},
+    )
