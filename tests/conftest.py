@@ -50,6 +50,19 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _celery_runs_tasks_in_process():
+    """Tasks run in the test's own process, even when REDIS_URL is set.
+
+    The end-to-end test turns this off to send tasks to a real worker.
+    """
+    from altprov.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _seeded_rows_after_a_flush(request):
     """Put back the evidence types a data migration seeds, for transactional tests.

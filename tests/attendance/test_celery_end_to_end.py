@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from altprov.celery import app
 from altprov.models import Flag, Role
 from attendance.tasks import check_missing_reports_task
 from placements.models import Status
@@ -60,7 +61,9 @@ def worker(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+    app.conf.task_always_eager = False
     yield tmp_path / "mail"
+    app.conf.task_always_eager = True
     process.terminate()
     try:
         process.wait(timeout=20)
