@@ -1,6 +1,7 @@
 """Notifications: in the app and by email, once per recipient and key."""
 
 import logging
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -21,23 +22,59 @@ def staff_with_role(school: School, *roles: str):
     ).distinct()
 
 
+@dataclass
+class Notice:
+    users: list
+    school: School
+    key: str
+    subject: str
+    template: str
+    context: dict = field(default_factory=dict)
+    url: str = ""
+
+
+def notify_all(notices: list[Notice]) -> int:
+    """Tell each user once per key, for many notices in a few queries.
+
+    The unique (recipient, key) constraint makes a repeat, or a second
+    worker, insert nothing; each email is claimed before it is sent.
+    """
+    rows = []
+    for notice in notices:
+        body = render_to_string(
+            notice.template, {**notice.context, "school": notice.school, "url": notice.url}
+        )
+        rows += [
+            Notification(
+                recipient=user,
+                school=notice.school,
+                key=notice.key,
+                subject=notice.subject,
+                body=body,
+                url=notice.url,
+            )
+            for user in notice.users
+        ]
+    if not rows:
+        return 0
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    pending = list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            key__in={n.key for n in notices},
+            recipient__in={user.pk for n in notices for user in n.users},
+        ).values_list("pk", flat=True)
+    )
+    for pk in pending:
+        transaction.on_commit(lambda pk=pk: _queue_email(pk))
+    return len(pending)
+
+
 def notify(
     *, users, school: School, key: str, subject: str, template: str, context: dict, url: str = ""
 ) -> int:
     """Tell each user once per key; emails go out after the transaction commits."""
-    body = render_to_string(template, {**context, "school": school, "url": url})
-    created_ids = []
-    for user in users:
-        notification, created = Notification.objects.get_or_create(
-            recipient=user,
-            key=key,
-            defaults={"school": school, "subject": subject, "body": body, "url": url},
-        )
-        if created:
-            created_ids.append(notification.pk)
-    for pk in created_ids:
-        transaction.on_commit(lambda pk=pk: _queue_email(pk))
-    return len(created_ids)
+    return notify_all([Notice(list(users), school, key, subject, template, context, url)])
 
 
 def _queue_email(pk: int) -> None:

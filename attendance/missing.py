@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from altprov.models import Flag, FlagKind, FlagStage, Role, School
-from altprov.notifications import notify, staff_with_role
+from altprov.notifications import Notice, notify_all, staff_with_role
 from placements.models import Learner, Placement, Provider
 
 from .expected import expected_sessions
@@ -61,8 +61,60 @@ def unmarked_today(schools: list[School], day: date) -> dict[tuple[int, int, str
     return missing
 
 
+class _Messenger:
+    """Tells staff about flags, loading each school's staff and each provider once per run."""
+
+    def __init__(self, provider_ids):
+        self.providers = Provider.objects.only(
+            "name", "attendance_contact_name", "attendance_contact_phone"
+        ).in_bulk(provider_ids)
+        self.staff: dict[tuple[int, str], list] = {}
+        self.notices: list[Notice] = []
+
+    def users(self, school: School, role: str) -> list:
+        if (school.pk, role) not in self.staff:
+            self.staff[(school.pk, role)] = list(staff_with_role(school, role))
+        return self.staff[(school.pk, role)]
+
+    def tell(self, flag: Flag, school: School, role: str, stage: str, count: int) -> None:
+        provider = self.providers[flag.provider_id]
+        verb = "has not reported" if stage == "raised" else "still has not reported"
+        self.notices.append(
+            Notice(
+                users=self.users(school, role),
+                school=school,
+                key=f"flag:{flag.pk}:{stage}",
+                subject=f"{provider.name} {verb} {flag.session} attendance for {flag.day:%d/%m/%Y}",
+                template="attendance/email/missing_report.txt",
+                context={"flag": flag, "provider": provider, "count": count, "stage": stage},
+                url=reverse("attendance:today"),
+            )
+        )
+
+    def alert_dsl(self, flag: Flag, school: School, learners: list) -> None:
+        self.notices.append(
+            Notice(
+                users=self.users(school, Role.DSL),
+                school=school,
+                key=f"flag:{flag.pk}:dsl",
+                subject=f"Unreported vulnerable learner(s): {flag.day:%d/%m/%Y} {flag.session}",
+                template="attendance/email/dsl_unreported.txt",
+                context={"flag": flag, "learners": learners},
+                url=reverse("attendance:today"),
+            )
+        )
+
+    def send(self) -> None:
+        notify_all(self.notices)
+        self.notices = []
+
+
 def check_missing_reports(*, now: datetime | None = None) -> dict[str, int]:
-    """Raise, escalate and resolve today's missing-report flags. Safe to run any time, twice, or at once."""
+    """Raise, escalate and resolve today's missing-report flags. Safe to run any time, twice, or at once.
+
+    Its queries do not grow with the number of providers, except one insert
+    per new flag and one per message.
+    """
     now = now or timezone.now()
     local = timezone.localtime(now)
     day, clock = local.date(), local.time()
@@ -71,29 +123,54 @@ def check_missing_reports(*, now: datetime | None = None) -> dict[str, int]:
     if day.weekday() > 4 or not schools:
         return summary
     by_pk = {s.pk: s for s in schools}
-    missing = unmarked_today(schools, day)
+    missing = {
+        key: ids
+        for key, ids in unmarked_today(schools, day).items()
+        if clock >= cutoffs(by_pk[key[0]])[key[2]][0]
+    }
+    messenger = _Messenger({provider_id for _, provider_id, _ in missing})
 
-    for (school_id, provider_id, session), placement_ids in missing.items():
-        school = by_pk[school_id]
-        due, _ = cutoffs(school)[session]
-        if clock < due:
-            continue
-        flag, created = Flag.objects.get_or_create(
-            key=flag_key(school_id, provider_id, day, session),
-            defaults={
-                "kind": FlagKind.MISSING_REPORT,
-                "school": school,
-                "provider_id": provider_id,
-                "day": day,
-                "session": session,
-                "raised_at": now,
-            },
-        )
-        if created:
+    # Raise: insert the flags not there yet; a unique key makes a second
+    # worker's insert a no-op, and only flags new to this run are announced.
+    keys = {
+        flag_key(school_id, provider_id, day, session): (school_id, provider_id, session)
+        for school_id, provider_id, session in missing
+    }
+    before = set(Flag.objects.filter(key__in=keys).values_list("key", flat=True))
+    Flag.objects.bulk_create(
+        [
+            Flag(
+                kind=FlagKind.MISSING_REPORT,
+                key=key,
+                school_id=school_id,
+                provider_id=provider_id,
+                day=day,
+                session=session,
+                raised_at=now,
+            )
+            for key, (school_id, provider_id, session) in keys.items()
+            if key not in before
+        ],
+        ignore_conflicts=True,
+    )
+    flags = {f.key: f for f in Flag.objects.filter(key__in=keys)}
+    vulnerable = _vulnerable_learners({pk for ids in missing.values() for pk in ids})
+    for key, (school_id, provider_id, session) in keys.items():
+        flag, school = flags[key], by_pk[school_id]
+        placement_ids = missing[(school_id, provider_id, session)]
+        if key not in before:
             summary["raised"] += 1
-            _tell(flag, Role.ADMIN, "raised", placement_ids)
-        if flag.resolved_at is None and _alert_dsl(flag, placement_ids, now):
+            messenger.tell(flag, school, Role.ADMIN, "raised", len(placement_ids))
+        learners = [vulnerable[pk] for pk in placement_ids if pk in vulnerable]
+        # Claimed first, so only one worker alerts the DSL.
+        if (
+            learners
+            and flag.resolved_at is None
+            and flag.dsl_alerted_at is None
+            and Flag.objects.filter(pk=flag.pk, dsl_alerted_at__isnull=True).update(dsl_alerted_at=now)
+        ):
             summary["dsl_alerts"] += 1
+            messenger.alert_dsl(flag, school, learners)
 
     summary["resolved"] = resolve_complete_flags(school_ids=list(by_pk), day=day)
     for flag in Flag.objects.open().filter(
@@ -108,52 +185,21 @@ def check_missing_reports(*, now: datetime | None = None) -> dict[str, int]:
         )
         if claimed:
             summary["escalated"] += 1
-            _tell(
-                flag,
-                Role.PASTORAL,
-                "escalated",
-                missing.get((flag.school_id, flag.provider_id, flag.session), []),
-            )
+            if flag.provider_id not in messenger.providers:
+                messenger.providers.update(Provider.objects.in_bulk([flag.provider_id]))
+            count = len(missing.get((flag.school_id, flag.provider_id, flag.session), []))
+            messenger.tell(flag, by_pk[flag.school_id], Role.PASTORAL, "escalated", count)
+    messenger.send()
     return summary
 
 
-def _tell(flag: Flag, role: str, stage: str, placement_ids: list[int]) -> None:
-    provider = Provider.objects.only("name", "attendance_contact_name", "attendance_contact_phone").get(
-        pk=flag.provider_id
-    )
-    verb = "has not reported" if stage == "raised" else "still has not reported"
-    notify(
-        users=staff_with_role(flag.school, role),
-        school=flag.school,
-        key=f"flag:{flag.pk}:{stage}",
-        subject=f"{provider.name} {verb} {flag.session} attendance for {flag.day:%d/%m/%Y}",
-        template="attendance/email/missing_report.txt",
-        context={"flag": flag, "provider": provider, "count": len(placement_ids), "stage": stage},
-        url=reverse("attendance:today"),
-    )
-
-
-def _alert_dsl(flag: Flag, placement_ids: list[int], now: datetime) -> bool:
-    learners = [
-        learner
-        for learner in Learner.objects.filter(placements__pk__in=placement_ids).distinct()
-        if is_vulnerable(learner)
-    ]
-    if not learners:
-        return False
-    claimed = Flag.objects.filter(pk=flag.pk, dsl_alerted_at__isnull=True).update(dsl_alerted_at=now)
-    if not claimed:
-        return False
-    notify(
-        users=staff_with_role(flag.school, Role.DSL),
-        school=flag.school,
-        key=f"flag:{flag.pk}:dsl",
-        subject=f"Unreported vulnerable learner(s): {flag.day:%d/%m/%Y} {flag.session}",
-        template="attendance/email/dsl_unreported.txt",
-        context={"flag": flag, "learners": learners},
-        url=reverse("attendance:today"),
-    )
-    return True
+def _vulnerable_learners(placement_ids) -> dict[int, Learner]:
+    """Placement id -> its learner, for learners the DSL is told about at once."""
+    found = {}
+    for placement in Placement.objects.filter(pk__in=placement_ids).select_related("learner"):
+        if is_vulnerable(placement.learner):
+            found[placement.pk] = placement.learner
+    return found
 
 
 def resolve_complete_flags(
