@@ -21,6 +21,7 @@ from .models import (
     ReferralReason,
     RegistrationCategory,
     SchoolClosure,
+    Status,
     Term,
 )
 from .models.placements import SESSION_FIELDS, WEEKDAY_NAMES, WEEKDAYS
@@ -437,6 +438,12 @@ class PlacementForm(ScopedModelForm):
         if self.instance.pk:
             # A placement's learner is fixed; a new placement is made for another learner.
             del self.fields["learner"]
+        if self.instance.status in (Status.AGREED, Status.ACTIVE):
+            # Agreed with this provider and checked against it: another
+            # provider or site is a new referral, not an edit.
+            for name in ("provider", "site"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Fixed once agreed: refer the learner again to change it."
         if "placement.decide" in can:
             self.fields["visiting_staff"].queryset = staff_at(school)
         else:
@@ -465,6 +472,17 @@ class PlacementForm(ScopedModelForm):
         if cleaned.get("cost_amount") is not None and not cleaned.get("cost_basis"):
             self.add_error("cost_basis", "Say what the cost covers.")
         return cleaned
+
+    def save(self, commit: bool = True):
+        placement = super().save(commit=False)
+        if {"cost_amount", "cost_basis"} & set(self.changed_data) and placement.cost_authorised_by_id:
+            # An authorisation is for the amount the head saw.
+            placement.cost_authorised_by = None
+            placement.cost_authorised_at = None
+        if commit:
+            placement.save()
+            self.save_m2m()
+        return placement
 
     def _post_clean(self):
         super()._post_clean()

@@ -356,6 +356,18 @@ class Placement(models.Model):
             problems.append(f"The timetable clashes with the learner's placement at {other.provider}.")
         return problems
 
+    def _lock(self) -> None:
+        """Lock the row for this transition: a double click or two users at once change it once."""
+        current = (
+            Placement.objects.select_for_update().filter(pk=self.pk).values_list("status", flat=True).get()
+        )
+        if current != self.status:
+            raise TransitionError(
+                [
+                    f"Someone else has just made this placement {Status(current).label.lower()}: reload the page."
+                ]
+            )
+
     def _change_status(self, to: str, *, by, note: str = "", fields: list[str]) -> None:
         previous = self.status
         self.status = to
@@ -378,6 +390,7 @@ class Placement(models.Model):
         reasons_explained: bool,
         notes: str = "",
     ) -> None:
+        self._lock()
         problems = []
         if self.status != Status.REFERRED:
             problems.append("A planning meeting is recorded for a referred placement only.")
@@ -412,6 +425,7 @@ class Placement(models.Model):
 
     @transaction.atomic
     def agree(self, *, by, note: str = "") -> None:
+        self._lock()
         problems = []
         if self.status != Status.PLANNING:
             problems.append("A placement is agreed after its planning meeting.")
@@ -428,6 +442,7 @@ class Placement(models.Model):
 
     @transaction.atomic
     def activate(self, *, by, today: date | None = None, note: str = "") -> None:
+        self._lock()
         problems = self.activation_problems(today=today)
         if problems:
             raise TransitionError(problems)
@@ -436,6 +451,7 @@ class Placement(models.Model):
 
     @transaction.atomic
     def end(self, *, by, on: date, reason: str, note: str = "") -> None:
+        self._lock()
         problems = []
         if self.status != Status.ACTIVE:
             problems.append("Only an active placement can end.")
@@ -451,6 +467,7 @@ class Placement(models.Model):
 
     @transaction.atomic
     def cease(self, *, by, on: date, reason: str) -> None:
+        self._lock()
         problems = []
         if self.status not in OPEN_STATUSES:
             problems.append("This placement has already finished.")

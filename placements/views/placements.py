@@ -23,6 +23,7 @@ from ..forms import (
 )
 from ..models import Placement, Provider, Status, TransitionError
 from ..models.placements import OPEN_STATUSES
+from ..registration import provider_registration_warnings
 
 PAGE_SIZE = 25
 
@@ -93,7 +94,9 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "targets": placement.targets.all(),
             "timeline": placement.status_changes.select_related("changed_by"),
             "activation_problems": problems,
-            "warnings": placement.registration_warnings() + placement.part_time_problems(),
+            "warnings": placement.registration_warnings()
+            + provider_registration_warnings(placement.provider)
+            + placement.part_time_problems(),
             "history": history_rows(placement, hidden=() if "placement.cost.view" in can else COST_FIELDS)
             if "history.view" in can
             else None,
@@ -250,12 +253,36 @@ def where_is(request: HttpRequest) -> HttpResponse:
             form.cleaned_data["on"],
             form.cleaned_data["session"],
         )
-        placement = (
-            Placement.objects.filter(learner=learner)
-            .active(on=day)
-            .in_session(day, session)
-            .select_related("provider", "site")
-            .first()
-        )
-        answer = {"learner": learner, "on": day, "session": session.upper(), "placement": placement}
+        answer = {
+            "learner": learner,
+            "on": day,
+            "session": session.upper(),
+            "placement": _placement_at(learner, day, session),
+        }
     return render(request, "placements/where.html", {"form": form, "answer": answer})
+
+
+def _placement_at(learner, day, session: str) -> Placement | None:
+    """The placement the learner is expected at for that session, by the school calendar.
+
+    Placements cannot look ahead into attendance's engine, so the calendar is
+    checked here: term time, no school or provider closure, the timetable.
+    """
+    from ..calendar import SchoolCalendar
+    from ..models import ProviderClosure
+
+    if not SchoolCalendar.load(learner.school_id, day, day).is_school_day(day):
+        return None
+    candidates = (
+        Placement.objects.filter(learner=learner)
+        .attending_between(day, day)
+        .in_session(day, session)
+        .select_related("provider", "site")
+    )
+    for placement in candidates:
+        closed = ProviderClosure.objects.filter(
+            provider_id=placement.provider_id, start_date__lte=day, end_date__gte=day
+        ).exists()
+        if not closed:
+            return placement
+    return None

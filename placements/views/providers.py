@@ -70,6 +70,9 @@ def provider_list(request: HttpRequest) -> HttpResponse:
         Prefetch("approvals", ProviderApproval.objects.filter(school=school), to_attr="school_approvals"),
     )
     status_filter = request.GET.get("evidence", "")
+    if status_filter in EvidenceStatus.values:
+        # Status is derived from the evidence, so the filter runs before paging.
+        providers = [p for p in providers if p.evidence_status(types, today=today) == status_filter]
     page = Paginator(providers, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
     for provider in page:
@@ -83,13 +86,14 @@ def provider_list(request: HttpRequest) -> HttpResponse:
                 "approval": approval_state(approval, status),
             }
         )
-    if status_filter in EvidenceStatus.values:
-        rows = [row for row in rows if row["status"] == status_filter]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "placements/provider_list.html",
         {
             "page": page,
+            "query": query.urlencode(),
             "rows": rows,
             "q": request.GET.get("q", ""),
             "evidence": status_filter,

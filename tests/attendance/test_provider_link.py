@@ -636,3 +636,21 @@ def test_two_all_present_posts_at_once_store_one_mark_per_session(school, autumn
         p.pk for p in placements
     )
     assert not MarkAmendment.objects.exists()
+
+
+def test_a_staff_note_on_a_mark_is_never_shown_to_the_provider(
+    client, token, school, active_placement, admin_assistant
+):
+    record_marks(
+        school=school,
+        entries=[
+            MarkInput(
+                active_placement, MONDAY, "AM", MarkStatus.ABSENT, code="I", note="Social worker visiting"
+            )
+        ],
+        source=Source.PHONE,
+        by=admin_assistant,
+    )
+    body = get(client, token).content.decode()
+    assert "Absent" in body
+    assert "Social worker" not in body

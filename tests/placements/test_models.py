@@ -835,3 +835,20 @@ def test_status_changes_are_kept_in_placement_history(learner, provider, pastora
     placement = make_placement(learner, provider)
     planning_meeting(placement, pastoral)
     assert [r.status for r in placement.history.order_by("history_id")] == [Status.REFERRED, Status.PLANNING]
+
+
+def test_a_stale_copy_cannot_repeat_a_transition(school, dsl, slt):
+    from placements.models import Placement, Status, TransitionError
+
+    from ..factories import LearnerFactory, PlacementFactory, PlacementTargetFactory, approved_provider
+
+    provider = approved_provider(school, dsl, TODAY)
+    placement = PlacementFactory(
+        learner=LearnerFactory(school=school), provider=provider, status=Status.PLANNING
+    )
+    PlacementTargetFactory(placement=placement)
+    stale = Placement.objects.get(pk=placement.pk)
+    placement.agree(by=slt)
+    with pytest.raises(TransitionError, match="Someone else"):
+        stale.agree(by=slt)
+    assert placement.status_changes.count() == 1

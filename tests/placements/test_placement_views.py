@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -240,7 +240,16 @@ def test_other_schools_placement_is_404(client, head, other_school):
 
 
 def test_where_is_learner(client, school, admin_assistant, provider, today):
+    from ..factories import TermFactory
+
     monday = today - timedelta(days=today.weekday())
+    TermFactory(
+        school=school,
+        start_date=monday - timedelta(days=30),
+        end_date=monday + timedelta(days=30),
+        half_term_start=monday + timedelta(days=10),
+        half_term_end=monday + timedelta(days=14),
+    )
     learner = LearnerFactory(school=school)
     PlacementFactory(
         learner=learner, provider=provider, status=Status.ACTIVE, start_date=monday - timedelta(days=7)
@@ -276,3 +285,65 @@ def test_placement_list_filters_and_query_count(
         )
     with django_assert_max_num_queries(8):
         assert client.get(url).status_code == 200
+
+
+def test_where_is_follows_the_calendar(client, school, admin_assistant, provider, today):
+    from ..factories import ProviderClosureFactory, TermFactory
+
+    monday = date(2026, 11, 30)
+    TermFactory(
+        school=school,
+        school_year="2026/27",
+        name="autumn",
+        start_date=date(2026, 9, 2),
+        end_date=date(2026, 12, 18),
+        half_term_start=date(2026, 10, 26),
+        half_term_end=date(2026, 10, 30),
+    )
+    learner = LearnerFactory(school=school)
+    PlacementFactory(
+        learner=learner,
+        provider=provider,
+        status=Status.CEASED,
+        ceased_reason="Serious incident",
+        activated_on=date(2026, 9, 7),
+        start_date=date(2026, 9, 7),
+        end_date=monday,
+        target_end_date=date(2027, 3, 1),
+    )
+    client.force_login(admin_assistant)
+    url = reverse("placements:where_is")
+
+    def answer(day):
+        return client.get(
+            url, {"learner": learner.pk, "on": day.isoformat(), "session": "am"}
+        ).content.decode()
+
+    assert "is at Riverside Skills" in answer(date(2026, 11, 23))  # before it ceased
+    assert "is at Riverside Skills" not in answer(date(2026, 10, 26))  # half term
+    ProviderClosureFactory(provider=provider, start_date=date(2026, 11, 23), end_date=date(2026, 11, 23))
+    assert "is at Riverside Skills" not in answer(date(2026, 11, 23))
+
+
+def test_agreed_placement_keeps_its_provider_and_a_cost_change_needs_new_authorisation(
+    client, school, slt, head, provider, dsl, today
+):
+    other = approved_provider(school, dsl, today, name="Hilltop Farm")
+    placement = PlacementFactory(
+        learner=LearnerFactory(school=school),
+        provider=provider,
+        status=Status.ACTIVE,
+        cost_amount=45,
+        cost_basis="session",
+        cost_authorised_by=head,
+        cost_authorised_at=timezone.now(),
+    )
+    client.force_login(slt)
+    data = placement_post(placement.learner, other, today, site=other.sites.first().pk, cost_amount="60.00")
+    data["cost_basis"] = "session"
+    response = client.post(reverse("placements:placement_edit", args=[placement.pk]), data)
+    assert response.status_code == 302
+    placement.refresh_from_db()
+    assert placement.provider == provider
+    assert placement.cost_amount == 60
+    assert placement.cost_authorised_by is None

@@ -261,3 +261,14 @@ def test_site_postcode_normalised(client, slt):
     assert "already exists" in dup.content.decode()
     client.post(url, {"name": "Annexe", "address": "1 Road", "postcode": "le4   4jg"})
     assert provider.sites.get(name="Annexe").postcode == "LE4 4JG"
+
+
+def test_evidence_filter_applies_before_paging(client, school, dsl):
+    today = timezone.localdate()
+    for n in range(30):
+        approved_provider(school, dsl, today, name=f"Complete {n:02d}")
+    ProviderFactory(name="Zz Missing Everything")
+    client.force_login(dsl)
+    response = client.get(reverse("placements:provider_list"), {"evidence": "missing"})
+    assert [row["provider"].name for row in response.context["rows"]] == ["Zz Missing Everything"]
+    assert response.context["page"].paginator.count == 1
