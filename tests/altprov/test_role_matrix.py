@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from altprov.links import issue_link
-from altprov.models import Flag, FlagKind, LinkPurpose, Role
+from altprov.models import Flag, FlagKind, LinkPurpose, LinkToken, Role
 from attendance.models import AttendanceMark, ChaseNote, MarkStatus, Source
 from placements.models import Placement, ProviderClosure, SchoolClosure, Status
 
@@ -522,6 +522,33 @@ MATRIX = [
     Case("attendance:export_marks", none, "get", frozenset({HEAD, SLT, ADMIN})),
     # attendance.export
     Case("attendance:export_summary", none, "get", frozenset({HEAD, SLT, ADMIN})),
+    # attendance.record
+    Case(
+        "attendance:resend_link",
+        provider,
+        "post",
+        frozenset({HEAD, SLT, PASTORAL, DSL, ADMIN}),
+        redirect_to=lambda w: reverse("attendance:today"),
+        effect=lambda w: LinkToken.objects.filter(provider=w.provider).count() > 1,
+    ),
+    # attendance.record
+    Case(
+        "attendance:revoke_link",
+        lambda w: {"pk": w.link.pk},
+        "post",
+        frozenset({HEAD, SLT, PASTORAL, DSL, ADMIN}),
+        redirect_to=lambda w: reverse("attendance:today"),
+        effect=lambda w: LinkToken.objects.get(pk=w.link.pk).revoked_at is not None,
+        school_record=True,
+    ),
+    # Signed in: each user's own notifications.
+    Case(
+        "notifications_read",
+        none,
+        "post",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD}),
+        redirect_to=lambda w: reverse("notifications"),
+    ),
     # Signed in: each user's own notifications.
     Case(
         "notifications",
