@@ -77,7 +77,7 @@ class AttendanceMark(models.Model):
                 )
                 | (
                     Q(status=MarkStatus.ABSENT)
-                    & Q(code__in=sorted(ABSENCE_CODES | {"Q", "Y1", "Y2", "Y3", "Y7"}))
+                    & Q(code__in=sorted(ABSENCE_CODES | {"D", "Q", "Y1", "Y2", "Y3", "Y7"}))
                 ),
                 name="mark_code_matches_status",
             ),

@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from altprov.models import Role, School
 from altprov.notifications import notify, staff_with_role
-from placements.models import Placement
+from placements.models import Arrangement, Placement
 
-from .codes import UNEXPLAINED_CODES, attended_code
+from .codes import CODES, UNEXPLAINED_CODES, attended_code
 from .models import AttendanceMark, MarkAmendment, MarkStatus, Source
 
 PROVIDER_CORRECTION = "corrected by provider"
@@ -43,15 +43,31 @@ class RecordResult:
 
 
 def code_for(entry: MarkInput) -> str:
-    if entry.status in (MarkStatus.PRESENT, MarkStatus.LATE):
+    # Dual registration (2024 regulations): every session the learner is due at
+    # the other school is D here, present or not; that school records the
+    # absence. The provider's report is kept in the mark's status and note.
+    if (
+        entry.status in (MarkStatus.PRESENT, MarkStatus.LATE)
+        or entry.placement.arrangement == Arrangement.DUAL
+    ):
         return attended_code(entry.placement.arrangement)
     return entry.code
+
+
+def _note_for(entry: MarkInput) -> str:
+    """For dual registration the absence reason is not the register code: keep it in the note."""
+    if entry.status != MarkStatus.ABSENT or entry.placement.arrangement != Arrangement.DUAL or not entry.code:
+        return entry.note
+    reason = f"Absence reported: {entry.code} – {CODES[entry.code].meaning}"
+    if reason in entry.note:
+        return entry.note
+    return f"{reason}. {entry.note}" if entry.note else reason
 
 
 def _values(mark_or_entry) -> tuple:
     if isinstance(mark_or_entry, MarkInput):
         late = mark_or_entry.late_minutes if mark_or_entry.status == MarkStatus.LATE else None
-        return (mark_or_entry.status, code_for(mark_or_entry), late, mark_or_entry.note)
+        return (mark_or_entry.status, code_for(mark_or_entry), late, _note_for(mark_or_entry))
     return (mark_or_entry.status, mark_or_entry.code, mark_or_entry.late_minutes, mark_or_entry.note)
 
 
@@ -112,7 +128,7 @@ def record_marks(
                 status=e.status,
                 code=code_for(e),
                 late_minutes=e.late_minutes if e.status == MarkStatus.LATE else None,
-                note=e.note,
+                note=_note_for(e),
                 source=source,
                 entered_by=by,
                 is_extra=extra,

@@ -72,3 +72,23 @@ def test_database_refuses_a_staff_mark_without_who(school, active_placement):
             code="B",
             source=Source.PHONE,
         )
+
+
+@pytest.mark.django_db
+def test_dual_registration_sessions_are_d_even_when_absent(school, active_placement):
+    from attendance.recording import MarkInput, record_marks
+
+    active_placement.arrangement = Arrangement.DUAL
+    active_placement.save()
+    record_marks(
+        school=school,
+        entries=[
+            MarkInput(active_placement, MONDAY, "AM", MarkStatus.ABSENT, code="I"),
+            MarkInput(active_placement, MONDAY, "PM", MarkStatus.PRESENT),
+        ],
+        source=Source.PROVIDER_LINK,
+    )
+    absent, present = active_placement.marks.order_by("session")
+    assert (absent.code, absent.status) == ("D", MarkStatus.ABSENT)
+    assert absent.note.startswith("Absence reported: I")
+    assert present.code == "D"
