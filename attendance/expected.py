@@ -55,13 +55,14 @@ def school_days(school_ids, start: date, end: date) -> dict[int, list[date]]:
     return result
 
 
-def provider_closed_days(provider_ids, start: date, end: date) -> dict[int, set[date]]:
+def provider_closed_days(provider_ids, start: date, end: date) -> dict[tuple[int, int], set[date]]:
+    """(provider, school) -> the days the provider is closed for that school's learners."""
     closed = defaultdict(set)
     for closure in ProviderClosure.objects.filter(
         provider_id__in=provider_ids, start_date__lte=end, end_date__gte=start
-    ).only("provider_id", "start_date", "end_date"):
+    ).only("provider_id", "school_id", "start_date", "end_date"):
         for day in _days(max(start, closure.start_date), min(end, closure.end_date)):
-            closed[closure.provider_id].add(day)
+            closed[(closure.provider_id, closure.school_id)].add(day)
     return closed
 
 
@@ -91,7 +92,7 @@ def expected_sessions(start: date, end: date, *, placements=None) -> list[Expect
         first = placement.start_date
         last = placement.end_date or end
         flags = [(getattr(placement, f"{day}_am"), getattr(placement, f"{day}_pm")) for day in WEEKDAYS]
-        closed = closed_by_provider.get(placement.provider_id, ())
+        closed = closed_by_provider.get((placement.provider_id, placement.school_id), ())
         for day in days_by_school[placement.school_id]:
             if day < first or day > last or day in closed:
                 continue

@@ -130,7 +130,12 @@ class ProviderFactory(DjangoModelFactory):
 
 
 class ProviderClosureFactory(DjangoModelFactory):
+    """A closure for the school of the provider's first placement (or a new school)."""
+
     provider = factory.SubFactory(ProviderFactory)
+    school = factory.LazyAttribute(
+        lambda o: p.school if (p := o.provider.placements.first()) else SchoolFactory()
+    )
     start_date = date(2026, 10, 12)
     end_date = date(2026, 10, 13)
     reason = "Staff training"

@@ -275,7 +275,11 @@ def _closed(request: HttpRequest, link: LinkToken, register: Register) -> HttpRe
     if not closed_form.is_valid():
         return _render(request, link, register, ProviderRegisterForm(rows=register.rows), closed_form)
     ProviderClosure.objects.create(
-        provider=link.provider, start_date=today.day, end_date=today.day, reason=CLOSED_REASON
+        provider=link.provider,
+        school=link.school,
+        start_date=today.day,
+        end_date=today.day,
+        reason=CLOSED_REASON,
     )
     resolve_complete_flags(
         day=today.day, school_id=link.school.pk, provider_id=link.provider.pk, resolution=CLOSED_REASON

@@ -96,9 +96,14 @@ class SchoolClosure(models.Model):
 
 
 class ProviderClosure(models.Model):
-    """Days a provider is closed (shared by every school using it)."""
+    """Days a provider is closed for one school's learners.
+
+    Per school, so that one school (or a provider on one school's link)
+    can never silence another school's expected sessions and alarms.
+    """
 
     provider = models.ForeignKey("placements.Provider", on_delete=models.CASCADE, related_name="closures")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="provider_closures")
     start_date = models.DateField()
     end_date = models.DateField()
     reason = models.CharField(max_length=200)

@@ -362,11 +362,8 @@ class Placement(models.Model):
             Placement.objects.select_for_update().filter(pk=self.pk).values_list("status", flat=True).get()
         )
         if current != self.status:
-            raise TransitionError(
-                [
-                    f"Someone else has just made this placement {Status(current).label.lower()}: reload the page."
-                ]
-            )
+            now = Status(current).label.lower()
+            raise TransitionError([f"Someone else has just made this placement {now}: reload the page."])
 
     def _change_status(self, to: str, *, by, note: str = "", fields: list[str]) -> None:
         previous = self.status

@@ -23,10 +23,8 @@ def calendar_overview(request: HttpRequest) -> HttpResponse:
             "terms": Term.objects.filter(school=school).order_by("start_date"),
             "closures": SchoolClosure.objects.filter(school=school, date__gte=today.replace(month=1, day=1)),
             "provider_closures": ProviderClosure.objects.filter(
-                end_date__gte=today, provider__placements__school=school
-            )
-            .select_related("provider")
-            .distinct(),
+                school=school, end_date__gte=today
+            ).select_related("provider"),
         },
     )
 

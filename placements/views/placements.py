@@ -281,7 +281,10 @@ def _placement_at(learner, day, session: str) -> Placement | None:
     )
     for placement in candidates:
         closed = ProviderClosure.objects.filter(
-            provider_id=placement.provider_id, start_date__lte=day, end_date__gte=day
+            provider_id=placement.provider_id,
+            school_id=placement.school_id,
+            start_date__lte=day,
+            end_date__gte=day,
         ).exists()
         if not closed:
             return placement

@@ -147,7 +147,7 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "approval": approval,
             "approval_state": approval_state(approval, status),
             "reviews": provider.reviews.filter(school=school).select_related("reviewer")[:10],
-            "closures": provider.closures.filter(end_date__gte=today)[:10],
+            "closures": provider.closures.filter(school=school, end_date__gte=today)[:10],
             "placements": placements,
             "warnings": provider_registration_warnings(provider),
             "can": can,
@@ -298,7 +298,9 @@ def closure_create(request: HttpRequest, pk: int) -> HttpResponse:
     school = request.school
     if not school or not ({"provider.edit", "calendar.edit"} & perms_at(request.user, school.pk)):
         raise PermissionDenied
-    form = ProviderClosureForm(request.POST or None, instance=ProviderClosure(provider=provider))
+    form = ProviderClosureForm(
+        request.POST or None, instance=ProviderClosure(provider=provider, school=school)
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"{provider}'s closure has been recorded.")
@@ -316,7 +318,7 @@ def closure_delete(request: HttpRequest, pk: int, closure_pk: int) -> HttpRespon
     school = request.school
     if not school or not ({"provider.edit", "calendar.edit"} & perms_at(request.user, school.pk)):
         raise PermissionDenied
-    closure = provider.closures.filter(pk=closure_pk).first()
+    closure = provider.closures.filter(pk=closure_pk, school=school).first()
     if closure is None:
         raise Http404
     closure.delete()

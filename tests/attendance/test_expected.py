@@ -172,3 +172,29 @@ def test_query_count_does_not_grow_with_placements_or_days(
         found = expected_sessions(date(2026, 9, 1), date(2026, 12, 31), placements=Placement.objects.all())
     # 14 full weeks of Mon AM and Wed PM, minus half term and the Monday the provider was closed.
     assert len(found) == 30 * (2 * 14 - 1)
+
+
+def test_a_provider_closure_applies_to_its_own_school_only(school, autumn, provider, active_placement):
+    other = SchoolFactory()
+    TermFactory(
+        school=other,
+        school_year="2026/27",
+        name="autumn",
+        start_date=date(2026, 9, 2),
+        end_date=date(2026, 12, 18),
+        half_term_start=date(2026, 10, 26),
+        half_term_end=date(2026, 10, 30),
+    )
+    theirs = PlacementFactory(
+        learner=LearnerFactory(school=other),
+        provider=provider,
+        status=Status.ACTIVE,
+        start_date=date(2026, 9, 7),
+        target_end_date=date(2027, 3, 1),
+        mon_am=True,
+        tue_am=False,
+    )
+    ProviderClosureFactory(provider=provider, school=other, start_date=MONDAY, end_date=MONDAY)
+    found = expected_sessions(MONDAY, MONDAY)
+    assert {s.placement_id for s in found} == {active_placement.pk}
+    assert theirs.pk not in {s.placement_id for s in found}

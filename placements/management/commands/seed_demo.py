@@ -662,6 +662,7 @@ def seed_reviews_and_closures(school: School, providers: list[Provider], *, slt:
         )
     ProviderClosure.objects.get_or_create(
         provider=providers[0],
+        school=school,
         start_date=D(2026, 12, 10),
         defaults={"end_date": D(2026, 12, 11), "reason": "Staff first-aid and safeguarding training"},
     )
