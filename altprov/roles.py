@@ -55,6 +55,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Policy: payments as authorised by the head teacher (budget holder).
     "placement.cost.authorise": frozenset({HEAD}),
     "history.view": frozenset({HEAD, SLT, DSL}),
+    # The school's record: contact details, DSL, attendance target and report times.
+    "school.settings": frozenset({HEAD, SLT}),
     # Attendance: the admin assistant's day (policy: monitor attendance each
     # day the learner is expected; updates to the pastoral lead).
     "attendance.view": frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN}),

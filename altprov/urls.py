@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("school/switch/", views.switch_school, name="switch_school"),
+    path("school/settings/", views.school_settings, name="school_settings"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

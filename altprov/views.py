@@ -11,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from .forms import SchoolSettingsForm
+from .roles import require_perm
 from .schools import SESSION_KEY
 
 logger = logging.getLogger(__name__)
@@ -85,3 +87,15 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     count = mine.update(read_at=timezone.now())
     messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
     return redirect("notifications")
+
+
+@require_perm("school.settings")
+def school_settings(request: HttpRequest) -> HttpResponse:
+    school = request.school
+    form = SchoolSettingsForm(request.POST or None, instance=school)
+    if request.method == "POST" and form.is_valid():
+        school._history_user = request.user
+        form.save()
+        messages.success(request, f"{school.name}'s settings have been saved.")
+        return redirect("school_settings")
+    return render(request, "placements/form_page.html", {"form": form, "title": f"{school.name}: settings"})

@@ -122,6 +122,7 @@ def slt(school):
     # providers (view, edit, evidence, review), calendar (view, edit),
     # placements (view, edit, meeting, decide), cost view, history.
     # Attendance: everything (view, record, parent contact, interventions, export).
+    # The school's settings (target, report times, contacts).
     # Not: safeguarding flag, passport edit, provider approval, cost authorising.
     return _persona("slt", "Sam", "Senior", (school, Role.SLT))
 

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -117,6 +119,12 @@ class Learner(models.Model):
     @property
     def display_name(self) -> str:
         return f"{self.first_name} {self.legal_last_name}"
+
+    def weekly_ap_hours(self, placements) -> Decimal:
+        """Hours a week at AP across the given placements that claim sessions (agreed or active)."""
+        from .placements import CLAIMING_STATUSES
+
+        return sum((p.weekly_hours for p in placements if p.status in CLAIMING_STATUSES), Decimal(0))
 
     @property
     def provider_safe_name(self) -> str:

@@ -85,7 +85,7 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     hidden = () if "learner.safeguarding" in can else ("safeguarding_flag",)
     if "learner.passport.view" not in can:
         hidden += ("learner_passport",)
-    placements = learner.placements.select_related("provider", "site").order_by("-start_date")
+    placements = list(learner.placements.select_related("provider", "site").order_by("-start_date"))
     return render(
         request,
         "placements/learner_detail.html",
@@ -94,6 +94,7 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can": can,
             "contacts": learner.contacts.all(),
             "placements": placements,
+            "weekly_ap_hours": learner.weekly_ap_hours(placements),
             "history": history_rows(learner, hidden=hidden) if "history.view" in can else None,
         },
     )

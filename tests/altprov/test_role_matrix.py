@@ -549,6 +549,8 @@ MATRIX = [
         frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD}),
         redirect_to=lambda w: reverse("notifications"),
     ),
+    # school.settings
+    Case("school_settings", none, "get", frozenset({HEAD, SLT})),
     # Signed in: each user's own notifications.
     Case(
         "notifications",

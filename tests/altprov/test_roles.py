@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 PERSONA_RIGHTS = {
     "head": set(PERMISSIONS) - {"provider.approve"},
     "slt": {
+        "school.settings",
         "attendance.view",
         "attendance.record",
         "attendance.contact",

@@ -191,3 +191,16 @@ def test_role_added_for_second_school_shows_switcher(client, head, other_school)
     response = client.post(reverse("switch_school"), {"school": other_school.pk, "next": "/learners/"})
     assert response.status_code == 302
     assert client.get(reverse("home")).context["current_school"] == other_school
+
+
+def test_learner_page_totals_weekly_hours_at_ap(client, school, pastoral):
+    from placements.models import Status
+
+    learner = LearnerFactory(school=school)
+    PlacementFactory(learner=learner, status=Status.ACTIVE, mon_am=True, tue_am=False, wed_pm=True)
+    PlacementFactory(learner=learner, status=Status.AGREED, mon_am=False, tue_am=False, thu_am=True)
+    PlacementFactory(learner=learner, status=Status.REFERRED, fri_am=True)
+    client.force_login(pastoral)
+    body = client.get(reverse("placements:learner_detail", args=[learner.pk])).content.decode()
+    # 3.0 + 2.5 (active) + 3.0 (agreed); the referral does not count yet.
+    assert "8.5 hours a week" in body
