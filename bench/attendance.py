@@ -63,7 +63,9 @@ def main() -> None:
         print("Set DATABASE_URL to a PostgreSQL database: the figures are for production's database.")
         sys.exit(2)
     call_command("migrate", verbosity=0)
-    call_command("seed_demo", scale=SCALE, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    # Seeded as of that school day's early morning, so no provider has reported yet.
+    with time_machine.travel(datetime(2026, 11, 30, 7, 0, tzinfo=LONDON), tick=False):
+        call_command("seed_demo", scale=SCALE, stdout=open(os.devnull, "w"))  # noqa: SIM115
     school = School.objects.get(urn="139999")
     term = Term.objects.get(school=school, school_year="2026/27", name="autumn")
     running = Placement.objects.attending_between(term.start_date, term.end_date)

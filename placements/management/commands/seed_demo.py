@@ -1,4 +1,6 @@
-"""Demo data for `make run`: a trust's two schools, staff logins, learners, providers and placements.
+"""Demo data for `make run`: a trust's two schools, staff logins, learners, providers and placements,
+and the placements' attendance from the first day of term to today (attendance/management/commands/
+_demo_attendance.py).
 
 Rows are found by natural key (username, URN, UPN, provider name; a placement by learner, provider
 and start date), so running the command again adds nothing. `--scale N` adds N-1 more copies of
@@ -312,6 +314,10 @@ SECOND_PLAN = [
 ]
 SECOND_LEARNERS = 6
 SECOND_APPROVED = [0, 1]
+# Share of sessions attended, by learner within a copy; the rest attend 95-99%. With learner 14's
+# phased start (a C2 afternoon) about a quarter of the learners with marks are below the 95% target.
+# Learner 26's placement ceased for attendance under 40%.
+ATTENDANCE_RATES = {26: 0.35, 3: 0.86, 6: 0.85, 2: 0.925, 0: 0.93}
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -669,7 +675,9 @@ def seed_reviews_and_closures(school: School, providers: list[Provider], *, slt:
 
 
 class Command(BaseCommand):
-    help = "Load demo schools, staff logins, learners, providers and placements (safe to run again)."
+    help = (
+        "Load demo schools, staff logins, learners, providers, placements and attendance (safe to run again)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=1, help="Copies of the main school's demo data.")
@@ -691,6 +699,7 @@ class Command(BaseCommand):
         staff = {"head": users["head"], "slt": users["slt"], "visitor": users["pastoral"]}
 
         directory = [seed_providers(copy, dsl=users["dsl"], types=types) for copy in range(1, scale + 1)]
+        rates = {}
         for copy, (providers, sites) in enumerate(directory, start=1):
             approved = [p for p, spec in zip(providers, PROVIDERS) if spec.flag != "unapproved"]
             seed_approvals(main, approved, by=users["dsl"])
@@ -698,6 +707,7 @@ class Command(BaseCommand):
                 main, upn_prefix="8554012", copy=copy, count=LEARNERS_PER_COPY, key_worker=users["pastoral"]
             )
             seed_placements(main, MAIN_PLAN, learners=learners, providers=providers, sites=sites, staff=staff)
+            rates |= {learners[i].pk: rate for i, rate in ATTENDANCE_RATES.items()}
 
         providers, sites = directory[0]
         seed_reviews_and_closures(main, providers, slt=users["slt"])
@@ -707,6 +717,16 @@ class Command(BaseCommand):
         )
         staff = dict.fromkeys(("head", "slt", "visitor"), head2)
         seed_placements(second, SECOND_PLAN, learners=learners, providers=providers, sites=sites, staff=staff)
+
+        # Placements never import attendance (attendance builds on placements), but the demo of the
+        # whole app needs both, so this one command imports it here rather than at module level.
+        from attendance.management.commands._demo_attendance import Staff, seed_attendance
+
+        seed_attendance(
+            start=TERMS[0][1],
+            staff={main.pk: Staff(users["admin"], users["pastoral"]), second.pk: Staff(head2, head2)},
+            rates=rates,
+        )
         return schools
 
     def report(self, schools: dict[str, School]) -> None:
