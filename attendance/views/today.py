@@ -15,10 +15,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from altprov.links import revoke
-from altprov.models import Flag, LinkToken, School
-from altprov.roles import check_perm, require_perm, school_ids
+from altprov.models import School
+from altprov.roles import require_perm
 from placements.models import Placement, Provider, ProviderClosure
 
+from ..access import get_flag_for_user, get_link_for_user, get_mark_for_user
 from ..codes import UNEXPLAINED_CODES
 from ..daily_links import email_register_link
 from ..expected import expected_sessions, school_days
@@ -291,10 +292,7 @@ def chase(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def revoke_link(request: HttpRequest, pk: int) -> HttpResponse:
-    link = get_object_or_404(
-        LinkToken.objects.filter(school_id__in=school_ids(request.user)).select_related("provider"), pk=pk
-    )
-    check_perm(request.user, link.school_id, "attendance.record")
+    link = get_link_for_user(request.user, pk)
     revoke(link, by=request.user)
     messages.success(
         request,
@@ -305,11 +303,7 @@ def revoke_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def close_flag_view(request: HttpRequest, pk: int) -> HttpResponse:
-    flag = get_object_or_404(
-        Flag.objects.filter(school_id__in=school_ids(request.user)).select_related("provider", "resolved_by"),
-        pk=pk,
-    )
-    check_perm(request.user, flag.school_id, "attendance.record")
+    flag = get_flag_for_user(request.user, pk)
     if flag.resolved_at is not None:
         messages.info(request, f"That flag is already closed: {flag.resolution}")
         return redirect(_today_url(flag.day))
@@ -350,13 +344,7 @@ def register_grid(request: HttpRequest) -> HttpResponse:
 
 
 def amend_mark_view(request: HttpRequest, pk: int) -> HttpResponse:
-    mark = get_object_or_404(
-        AttendanceMark.objects.filter(school_id__in=school_ids(request.user)).select_related(
-            "school", "placement__learner", "placement__provider", "entered_by"
-        ),
-        pk=pk,
-    )
-    check_perm(request.user, mark.school_id, "attendance.record")
+    mark = get_mark_for_user(request.user, pk)
     back = _next_url(
         request,
         f"{reverse('attendance:register_grid')}?start={mark.date.isoformat()}&end={mark.date.isoformat()}",
