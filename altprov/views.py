@@ -12,7 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .forms import SchoolSettingsForm
-from .roles import require_perm
+from .history import history_rows
+from .roles import perms_at, require_perm
 from .schools import SESSION_KEY
 
 logger = logging.getLogger(__name__)
@@ -98,4 +99,13 @@ def school_settings(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, f"{school.name}'s settings have been saved.")
         return redirect("school_settings")
-    return render(request, "placements/form_page.html", {"form": form, "title": f"{school.name}: settings"})
+    can = perms_at(request.user, school.pk)
+    return render(
+        request,
+        "altprov/school_settings.html",
+        {
+            "form": form,
+            "title": f"{school.name}: settings",
+            "history": history_rows(school) if "history.view" in can else None,
+        },
+    )

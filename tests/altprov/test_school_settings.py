@@ -42,3 +42,10 @@ def test_other_roles_cannot_change_settings(client, admin_assistant, dsl):
     for user in (admin_assistant, dsl):
         client.force_login(user)
         assert client.get(reverse("school_settings")).status_code == 403
+
+
+def test_settings_page_shows_who_changed_what(client, head, school):
+    client.force_login(head)
+    client.post(reverse("school_settings"), VALID)
+    body = client.get(reverse("school_settings")).content.decode()
+    assert "Attendance target (%): 95.00 → 96.00" in body
