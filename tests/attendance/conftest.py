@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from attendance.codes import ATTENDED_CODES
+from attendance.models import AttendanceMark, MarkStatus, Source
 from placements.models import Status
 
 from ..factories import LearnerFactory, PlacementFactory, TermFactory, approved_provider
@@ -49,4 +51,19 @@ def active_placement(school, autumn, provider):
         mon_am=True,
         mon_pm=True,
         tue_am=True,
+    )
+
+
+def mark(placement, day: date, session: str, code: str, **extra) -> AttendanceMark:
+    """A mark stored directly, its status following the code (from the provider unless `source` says)."""
+    status = MarkStatus.PRESENT if code in ATTENDED_CODES | {"D"} else MarkStatus.ABSENT
+    return AttendanceMark.objects.create(
+        placement=placement,
+        school_id=placement.school_id,
+        date=day,
+        session=session,
+        status=status,
+        code=code,
+        source=extra.pop("source", Source.PROVIDER_LINK),
+        **extra,
     )

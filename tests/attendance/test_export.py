@@ -6,13 +6,12 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from attendance.codes import ATTENDED_CODES
 from attendance.export import MARKS_HEADER, SUMMARY_HEADER, export_range, one_year_after, safe_cell
-from attendance.models import AttendanceMark, MarkStatus, Source
+from attendance.models import Source
 from placements.models import Status
 
 from ..factories import LearnerFactory, PlacementFactory, TermFactory, approved_provider
-from .conftest import MONDAY, london
+from .conftest import MONDAY, london, mark
 
 pytestmark = pytest.mark.django_db
 
@@ -24,20 +23,6 @@ SUMMARY = reverse("attendance:export_summary")
 def monday_morning():
     with time_machine.travel(london(MONDAY, 11), tick=False):
         yield
-
-
-def mark(placement, day: date, session: str, code: str, **extra) -> AttendanceMark:
-    status = MarkStatus.PRESENT if code in ATTENDED_CODES | {"D"} else MarkStatus.ABSENT
-    return AttendanceMark.objects.create(
-        placement=placement,
-        school_id=placement.school_id,
-        date=day,
-        session=session,
-        status=status,
-        code=code,
-        source=extra.pop("source", Source.PROVIDER_LINK),
-        **extra,
-    )
 
 
 def rows_of(response) -> list[list[str]]:

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from attendance.codes import ATTENDED_CODES, CODES
+from attendance.codes import CODES
 from attendance.figures import (
     Band,
     Figures,
@@ -17,22 +17,9 @@ from attendance.models import AttendanceMark, MarkStatus, Source
 from placements.models import Learner, Status
 
 from ..factories import LearnerFactory, PlacementFactory, TermFactory
-from .conftest import MONDAY
+from .conftest import MONDAY, mark
 
 pytestmark = pytest.mark.django_db
-
-
-def mark(placement, day: date, session: str, code: str) -> AttendanceMark:
-    status = MarkStatus.PRESENT if code in ATTENDED_CODES | {"D"} else MarkStatus.ABSENT
-    return AttendanceMark.objects.create(
-        placement=placement,
-        school_id=placement.school_id,
-        date=day,
-        session=session,
-        status=status,
-        code=code,
-        source=Source.PROVIDER_LINK,
-    )
 
 
 @pytest.mark.parametrize(

@@ -6,21 +6,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from attendance.codes import ATTENDED_CODES
 from attendance.models import (
-    AttendanceMark,
     ContactMethod,
     Intervention,
     InterventionKind,
     MarkAmendment,
     MarkStatus,
     ParentContact,
-    Source,
 )
 from placements.models import Status
 
 from ..factories import ContactFactory, LearnerFactory, PlacementFactory, TermFactory
-from .conftest import MONDAY, london
+from .conftest import MONDAY, london, mark
 
 pytestmark = pytest.mark.django_db
 
@@ -33,19 +30,6 @@ EARLIER_DAYS = [MONDAY - timedelta(days=d) for d in (7, 6, 14, 13, 21, 20, 28, 2
 def monday_morning():
     with time_machine.travel(london(MONDAY, 11), tick=False):
         yield
-
-
-def mark(placement, day: date, session: str, code: str) -> AttendanceMark:
-    status = MarkStatus.PRESENT if code in ATTENDED_CODES | {"D"} else MarkStatus.ABSENT
-    return AttendanceMark.objects.create(
-        placement=placement,
-        school_id=placement.school_id,
-        date=day,
-        session=session,
-        status=status,
-        code=code,
-        source=Source.PROVIDER_LINK,
-    )
 
 
 def placed(school, provider, **learner):
