@@ -19,17 +19,6 @@ from .schools import SESSION_KEY
 logger = logging.getLogger(__name__)
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    from placements.dashboard import home_summary
-
-    school = request.school
-    context = {
-        "summary": home_summary(request.user, school, today=timezone.localdate()) if school else None,
-        "unread": list(request.user.notifications.filter(read_at__isnull=True).order_by("-created_at")[:10]),
-    }
-    return render(request, "altprov/home.html", context)
-
-
 @require_POST
 def switch_school(request: HttpRequest) -> HttpResponse:
     try:

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from .models import EvidenceType, Learner, Placement, Provider, Status
+from placements.models import EvidenceType, Learner, Placement, Provider, Status
 
 
 def home_summary(user, school, *, today: date) -> dict:
