@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from altprov.models import Flag, FlagKind, Notification, School, User
+from attendance.demo import plan_placement
 from attendance.expected import expected_sessions, school_days
 from attendance.figures import Band, figures_for
-from attendance.management.commands._demo_attendance import plan_placement
 from attendance.models import (
     AttendanceMark,
     ChaseNote,

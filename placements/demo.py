@@ -1,10 +1,9 @@
-"""Demo data for `make run`: a trust's two schools, staff logins, learners, providers and placements,
-and the placements' attendance from the first day of term to today (attendance/management/commands/
-_demo_attendance.py).
+"""Demo data, placements' part (altprov/demo.py runs it after the schools and logins): the school
+calendar, the provider directory with evidence and approvals, learners and placements.
 
-Rows are found by natural key (username, URN, UPN, provider name; a placement by learner, provider
-and start date), so running the command again adds nothing. `--scale N` adds N-1 more copies of
-the main school's learners, providers and placements, inserted in bulk, for benchmarks.
+Rows are found by natural key (UPN, provider name; a placement by learner, provider and start date),
+so running the command again adds nothing. `--scale N` adds N-1 more copies of the main school's
+learners, providers and placements, inserted in bulk, for benchmarks.
 """
 
 import re
@@ -13,13 +12,12 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import NamedTuple
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 from simple_history.utils import bulk_create_with_history
 
-from altprov.models import Membership, Role, School, User
+from altprov.demo import Demo
+from altprov.models import School, User
 from placements.models import (
     ClosureKind,
     Contact,
@@ -47,40 +45,9 @@ from placements.models import (
 )
 from placements.validators import make_upn
 
-PASSWORD = "altprov-demo"  # noqa: S105 - the demo logins' published password
 SCHOOL_YEAR = "2026/27"
-TRUST = "Soar Valley Learning Trust"
 LEARNERS_PER_COPY = 40
 CHANGE_REASON = "Demo data"
-
-# fmt: off
-SCHOOLS = {
-    "main": {
-        "name": "ALP Leicester", "urn": "139999", "address": "Stonehill Avenue\nBirstall\nLeicester\nLE4 4JG",
-        "phone": "0116 496 0100", "email": "office@alp-leicester.example.org", "dsl_name": "Sarah Kendall",
-        "dsl_phone": "0116 496 0101", "dsl_email": "s.kendall@alp-leicester.example.org",
-    },
-    "second": {
-        "name": "Birstall Vale Academy", "urn": "148812", "address": "Wanlip Lane\nBirstall\nLE4 4GH",
-        "phone": "0116 496 0200", "email": "office@birstallvale.example.org", "dsl_name": "Fiona Barker",
-        "dsl_phone": "0116 496 0201", "dsl_email": "f.barker@birstallvale.example.org",
-    },
-}
-# fmt: on
-
-# username, first name, last name, email, role, schools
-STAFF = [
-    ("head", "Angela", "Whitworth", "a.whitworth@alp-leicester.example.org", Role.HEAD, ("main",)),
-    ("slt", "Daniel", "Okafor", "d.okafor@alp-leicester.example.org", Role.SLT, ("main",)),
-    ("pastoral", "Priya", "Mistry", "p.mistry@alp-leicester.example.org", Role.PASTORAL, ("main",)),
-    ("dsl", "Sarah", "Kendall", "s.kendall@alp-leicester.example.org", Role.DSL, ("main",)),
-    ("sendco", "Mark", "Holloway", "m.holloway@alp-leicester.example.org", Role.SENDCO, ("main",)),
-    ("admin", "Jodie", "Clarke", "j.clarke@alp-leicester.example.org", Role.ADMIN, ("main",)),
-    ("exams", "Rajesh", "Patel", "r.patel@alp-leicester.example.org", Role.EXAMS, ("main",)),
-    ("finance", "Karen", "Lowe", "k.lowe@alp-leicester.example.org", Role.FINANCE, ("main",)),
-    ("board", "Graham", "Ellis", "g.ellis@soarvalley-trust.example.org", Role.BOARD, ("main", "second")),
-    ("head2", "Fiona", "Barker", "f.barker@birstallvale.example.org", Role.HEAD, ("second",)),
-]
 
 TERMS = [
     (TermName.AUTUMN, date(2026, 9, 2), date(2026, 12, 18), date(2026, 10, 26), date(2026, 10, 30)),
@@ -314,10 +281,6 @@ SECOND_PLAN = [
 ]
 SECOND_LEARNERS = 6
 SECOND_APPROVED = [0, 1]
-# Share of sessions attended, by learner within a copy; the rest attend 95-99%. With learner 14's
-# phased start (a C2 afternoon) about a quarter of the learners with marks are below the 95% target.
-# Learner 26's placement ceased for attendance under 40%.
-ATTENDANCE_RATES = {26: 0.35, 3: 0.86, 6: 0.85, 2: 0.925, 0: 0.93}
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -348,29 +311,6 @@ def insert(model, objs: list, *, user=None) -> None:
         bulk_create_with_history(objs, model, default_user=user, default_change_reason=CHANGE_REASON)
     elif objs:
         model.objects.bulk_create(objs)
-
-
-def seed_schools() -> dict[str, School]:
-    schools = {}
-    for key, fields in SCHOOLS.items():
-        defaults = {k: v for k, v in fields.items() if k != "urn"} | {"trust": TRUST}
-        schools[key], _ = School.objects.update_or_create(urn=fields["urn"], defaults=defaults)
-    return schools
-
-
-def seed_staff(schools: dict[str, School]) -> dict[str, User]:
-    users = {}
-    for username, first, last, email, role, school_keys in STAFF:
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"first_name": first, "last_name": last, "email": email}
-        )
-        if created:
-            user.set_password(PASSWORD)
-            user.save(update_fields=["password"])
-        for key in school_keys:
-            Membership.objects.get_or_create(user=user, school=schools[key], role=role)
-        users[username] = user
-    return users
 
 
 def seed_calendar(school: School, inset_days: list[tuple[date, str]]) -> None:
@@ -674,68 +614,42 @@ def seed_reviews_and_closures(school: School, providers: list[Provider], *, slt:
     )
 
 
-class Command(BaseCommand):
-    help = (
-        "Load demo schools, staff logins, learners, providers, placements and attendance (safe to run again)."
-    )
+class Seeded(NamedTuple):
+    """What this demo leaves for the apps above it, as demo.shared["placements"]."""
 
-    def add_arguments(self, parser):
-        parser.add_argument("--scale", type=int, default=1, help="Copies of the main school's demo data.")
+    year_start: date  # the first day of the demo school year
+    main_learners: list[list[Learner]]  # the main school's learners, one list per copy (--scale)
 
-    def handle(self, *args, scale: int, **options):
-        if scale < 1:
-            raise CommandError("--scale must be 1 or more.")
-        with transaction.atomic():
-            schools = self.seed(scale)
-        self.report(schools)
 
-    def seed(self, scale: int) -> dict[str, School]:
-        schools = seed_schools()
-        users = seed_staff(schools)
-        main, second, head2 = schools["main"], schools["second"], users["head2"]
-        for key, school in schools.items():
-            seed_calendar(school, INSET_DAYS[key])
-        types = list(EvidenceType.objects.all())
-        staff = {"head": users["head"], "slt": users["slt"], "visitor": users["pastoral"]}
+def seed(demo: Demo) -> None:
+    schools, users = demo.schools, demo.users
+    main, second, head2 = schools["main"], schools["second"], users["head2"]
+    for key, school in schools.items():
+        seed_calendar(school, INSET_DAYS[key])
+    types = list(EvidenceType.objects.all())
+    staff = {"head": users["head"], "slt": users["slt"], "visitor": users["pastoral"]}
 
-        directory = [seed_providers(copy, dsl=users["dsl"], types=types) for copy in range(1, scale + 1)]
-        rates = {}
-        for copy, (providers, sites) in enumerate(directory, start=1):
-            approved = [p for p, spec in zip(providers, PROVIDERS) if spec.flag != "unapproved"]
-            seed_approvals(main, approved, by=users["dsl"])
-            learners = seed_learners(
-                main, upn_prefix="8554012", copy=copy, count=LEARNERS_PER_COPY, key_worker=users["pastoral"]
-            )
-            seed_placements(main, MAIN_PLAN, learners=learners, providers=providers, sites=sites, staff=staff)
-            rates |= {learners[i].pk: rate for i, rate in ATTENDANCE_RATES.items()}
-
-        providers, sites = directory[0]
-        seed_reviews_and_closures(main, providers, slt=users["slt"])
-        seed_approvals(second, [providers[i] for i in SECOND_APPROVED], by=head2)
+    directory = [seed_providers(copy, dsl=users["dsl"], types=types) for copy in range(1, demo.scale + 1)]
+    main_learners = []
+    for copy, (providers, sites) in enumerate(directory, start=1):
+        approved = [p for p, spec in zip(providers, PROVIDERS) if spec.flag != "unapproved"]
+        seed_approvals(main, approved, by=users["dsl"])
         learners = seed_learners(
-            second, upn_prefix="8554021", copy=1, count=SECOND_LEARNERS, key_worker=head2
+            main, upn_prefix="8554012", copy=copy, count=LEARNERS_PER_COPY, key_worker=users["pastoral"]
         )
-        staff = dict.fromkeys(("head", "slt", "visitor"), head2)
-        seed_placements(second, SECOND_PLAN, learners=learners, providers=providers, sites=sites, staff=staff)
+        seed_placements(main, MAIN_PLAN, learners=learners, providers=providers, sites=sites, staff=staff)
+        main_learners.append(learners)
 
-        # Placements never import attendance (attendance builds on placements), but the demo of the
-        # whole app needs both, so this one command imports it here rather than at module level.
-        from attendance.management.commands._demo_attendance import Staff, seed_attendance
+    providers, sites = directory[0]
+    seed_reviews_and_closures(main, providers, slt=users["slt"])
+    seed_approvals(second, [providers[i] for i in SECOND_APPROVED], by=head2)
+    learners = seed_learners(second, upn_prefix="8554021", copy=1, count=SECOND_LEARNERS, key_worker=head2)
+    staff = dict.fromkeys(("head", "slt", "visitor"), head2)
+    seed_placements(second, SECOND_PLAN, learners=learners, providers=providers, sites=sites, staff=staff)
 
-        seed_attendance(
-            start=TERMS[0][1],
-            staff={main.pk: Staff(users["admin"], users["pastoral"]), second.pk: Staff(head2, head2)},
-            rates=rates,
+    demo.shared["placements"] = Seeded(year_start=TERMS[0][1], main_learners=main_learners)
+    for school in schools.values():
+        demo.report.append(
+            f"{school.name}: {school.learners.count()} learners, {school.placements.count()} placements"
         )
-        return schools
-
-    def report(self, schools: dict[str, School]) -> None:
-        for school in schools.values():
-            counts = f"{school.learners.count()} learners, {school.placements.count()} placements"
-            self.stdout.write(f"{school.name}: {counts}")
-        self.stdout.write(f"Providers in the directory: {Provider.objects.count()}")
-        self.stdout.write(self.style.SUCCESS("Demo data ready: open http://127.0.0.1:8000/ (make run)"))
-        self.stdout.write(f"\n{'username':<10} {'role':<30} {'school':<26} password")
-        for username, _, _, _, role, school_keys in STAFF:
-            where = SCHOOLS[school_keys[0]]["name"] if len(school_keys) == 1 else "both schools"
-            self.stdout.write(f"{username:<10} {role.label:<30} {where:<26} {PASSWORD}")
+    demo.report.append(f"Providers in the directory: {Provider.objects.count()}")
