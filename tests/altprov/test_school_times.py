@@ -1,18 +1,20 @@
-"""Each school's attendance times: their order and the job window."""
+"""Each school's attendance times: their order, the job window and the beat schedule that acts on them."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from altprov.models import SCHOOL_TIMES
+from altprov.models import JOBS_END, JOBS_START, SCHOOL_TIMES
 
 from ..factories import SchoolFactory
 
 BEFORE = ("altprov", "0002_flag_linktoken_notification_and_more")
 AFTER = ("altprov", "0003_school_pm_escalation")
+JOBS = ["send-register-links", "check-missing-reports"]
 LONDON = ZoneInfo("Europe/London")
 # The latest each time can be, in order: email < cut-off < escalation, per session.
 LATEST = {
@@ -50,6 +52,38 @@ def test_database_accepts_the_latest_times_in_order():
     school = SchoolFactory(**LATEST)
     school.refresh_from_db()
     assert school.pm_escalation_time == time(18, 55)
+
+
+def _weekday_runs(schedule) -> list[time]:
+    # Celery counts days of the week from Sunday = 0.
+    assert {1, 2, 3, 4, 5} <= schedule.day_of_week
+    return sorted(time(hour, minute) for hour in schedule.hour for minute in schedule.minute)
+
+
+@pytest.mark.parametrize("job", JOBS)
+def test_beat_runs_each_job_within_5_minutes_of_any_time_a_school_can_set(job):
+    runs = _weekday_runs(settings.CELERY_BEAT_SCHEDULE[job]["schedule"])
+    day = datetime(2026, 11, 30)
+    at = datetime.combine(day, JOBS_START)
+    while at.time() <= JOBS_END:
+        due = [run for run in runs if at.time() <= run <= (at + timedelta(minutes=5)).time()]
+        assert due, f"{job} does not run at or soon after {at:%H:%M}"
+        at += timedelta(minutes=1)
+
+
+@pytest.mark.parametrize("monday", [date(2026, 11, 30), date(2027, 6, 7)], ids=["GMT", "BST"])
+@pytest.mark.parametrize("name", SCHOOL_TIMES)
+def test_beat_acts_on_the_latest_setting_of_each_time_that_day(name, monday):
+    job = "send-register-links" if name == "provider_email_time" else "check-missing-reports"
+    schedule = settings.CELERY_BEAT_SCHEDULE[job]["schedule"]
+    setting = time.fromisoformat(LATEST[name])
+    # The job last ran just before the setting: celery's next run must be at
+    # or after it, the same day, in time to act on it.
+    last_run = datetime.combine(monday, setting, tzinfo=LONDON) - timedelta(seconds=1)
+    last_run, delta, _ = schedule.remaining_delta(last_run)
+    next_run = (last_run + delta).astimezone(LONDON)
+    wanted = datetime.combine(monday, setting, tzinfo=LONDON)
+    assert wanted <= next_run <= wanted + timedelta(minutes=5)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
