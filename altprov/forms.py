@@ -1,7 +1,16 @@
 from django import forms
-from django.core.exceptions import ValidationError
 
-from .models import School
+from .models import JOBS_END, JOBS_START, SCHOOL_TIMES, School
+
+# (earlier, later): email before the morning cut-off, each cut-off before its
+# escalation, the morning cut-off before the afternoon's. The database's check
+# constraints refuse any other order too.
+TIME_ORDER = [
+    ("provider_email_time", "report_cutoff"),
+    ("report_cutoff", "escalation_time"),
+    ("report_cutoff", "pm_report_cutoff"),
+    ("pm_report_cutoff", "pm_escalation_time"),
+]
 
 
 class TimeInput(forms.TimeInput):
@@ -9,6 +18,10 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%H:%M")
+
+
+def _hm(at) -> str:
+    return at.strftime("%H:%M")
 
 
 class SchoolSettingsForm(forms.ModelForm):
@@ -22,17 +35,10 @@ class SchoolSettingsForm(forms.ModelForm):
             "dsl_phone",
             "dsl_email",
             "attendance_target",
-            "provider_email_time",
-            "report_cutoff",
-            "escalation_time",
-            "pm_report_cutoff",
+            *SCHOOL_TIMES,
         ]
-        widgets = {
-            "address": forms.Textarea(attrs={"rows": 3}),
-            "provider_email_time": TimeInput(),
-            "report_cutoff": TimeInput(),
-            "escalation_time": TimeInput(),
-            "pm_report_cutoff": TimeInput(),
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})} | {
+            name: TimeInput() for name in SCHOOL_TIMES
         }
 
     def clean(self):
@@ -40,14 +46,28 @@ class SchoolSettingsForm(forms.ModelForm):
         target = cleaned.get("attendance_target")
         if target is not None and not 0 <= target <= 100:
             self.add_error("attendance_target", "The target is a percentage from 0 to 100.")
-        email, cutoff = cleaned.get("provider_email_time"), cleaned.get("report_cutoff")
-        escalation, pm = cleaned.get("escalation_time"), cleaned.get("pm_report_cutoff")
-        if email and cutoff and email >= cutoff:
-            self.add_error("provider_email_time", "Email providers before the morning cut-off.")
-        if cutoff and escalation and escalation <= cutoff:
-            self.add_error("escalation_time", "Escalation comes after the morning cut-off.")
-        if cutoff and pm and pm <= cutoff:
-            self.add_error("pm_report_cutoff", "The afternoon cut-off comes after the morning one.")
-        if self.errors:
-            raise ValidationError("Please correct the times below.")
+        for name in SCHOOL_TIMES:
+            at = cleaned.get(name)
+            if at is not None and not JOBS_START <= at <= JOBS_END:
+                self.add_error(
+                    name, f"{self.fields[name].label} must be between {_hm(JOBS_START)} and {_hm(JOBS_END)}."
+                )
+        for earlier, later in TIME_ORDER:
+            first, then = cleaned.get(earlier), cleaned.get(later)
+            if first is None or then is None or first < then:
+                continue
+            # The message goes on the time that depends on the other: the
+            # email time on the cut-off, each escalation on its cut-off.
+            if earlier == "provider_email_time":
+                self._order_error(earlier, "before", later, then)
+            else:
+                self._order_error(later, "after", earlier, first)
         return cleaned
+
+    def _order_error(self, name: str, relation: str, other: str, other_value) -> None:
+        if name in self.errors:
+            return
+        other_label = School._meta.get_field(other).verbose_name
+        self.add_error(
+            name, f"{self.fields[name].label} must be {relation} the {other_label} ({_hm(other_value)})."
+        )

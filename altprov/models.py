@@ -1,3 +1,5 @@
+from datetime import time
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -13,6 +15,20 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+# The periodic jobs run every 5 minutes from 06:00 to 18:55 on weekdays
+# (settings.CELERY_BEAT_SCHEDULE), so every time a school sets is acted on
+# within 5 minutes only if it falls in that window.
+JOBS_START = time(6, 0)
+JOBS_END = time(18, 55)
+SCHOOL_TIMES = (
+    "provider_email_time",
+    "report_cutoff",
+    "escalation_time",
+    "pm_report_cutoff",
+    "pm_escalation_time",
+)
 
 
 class School(models.Model):
@@ -32,25 +48,35 @@ class School(models.Model):
         default=95,
         help_text="Learners below it are followed up (policy: Attendance and Safeguarding).",
     )
+    provider_email_time = models.TimeField(
+        "provider email time",
+        default="08:00",
+        help_text="When providers are emailed their daily register link. Before the morning cut-off, "
+        "between 06:00 and 18:55.",
+    )
     report_cutoff = models.TimeField(
         "morning report cut-off",
         default="10:00",
-        help_text="Providers that have not reported by then are flagged.",
+        help_text="Providers that have not reported the morning by then are flagged to the admin "
+        "assistants. Between 06:00 and 18:55.",
     )
     escalation_time = models.TimeField(
-        "escalation time",
+        "morning escalation time",
         default="12:00",
-        help_text="Missing morning reports still open then go to the pastoral lead.",
+        help_text="Morning reports still missing then go to the pastoral lead. After the morning "
+        "cut-off, between 06:00 and 18:55.",
     )
     pm_report_cutoff = models.TimeField(
         "afternoon report cut-off",
         default="14:00",
-        help_text="Afternoon sessions not reported by then are flagged; they escalate after the same delay.",
+        help_text="Providers that have not reported the afternoon by then are flagged to the admin "
+        "assistants. After the morning cut-off, between 06:00 and 18:55.",
     )
-    provider_email_time = models.TimeField(
-        "provider email time",
-        default="08:00",
-        help_text="When providers are emailed their daily register link.",
+    pm_escalation_time = models.TimeField(
+        "afternoon escalation time",
+        default="16:00",
+        help_text="Afternoon reports still missing then go to the pastoral lead. After the afternoon "
+        "cut-off, between 06:00 and 18:55.",
     )
     history = HistoricalRecords()
 
@@ -62,12 +88,31 @@ class School(models.Model):
                 name="school_attendance_target_percent",
             ),
             models.CheckConstraint(
+                condition=Q(provider_email_time__lt=models.F("report_cutoff")),
+                name="school_email_before_cutoff",
+                violation_error_message="The provider email time must be before the morning report cut-off.",
+            ),
+            models.CheckConstraint(
                 condition=Q(escalation_time__gt=models.F("report_cutoff")),
                 name="school_escalation_after_cutoff",
+                violation_error_message="The morning escalation time must be after the morning cut-off.",
             ),
             models.CheckConstraint(
                 condition=Q(pm_report_cutoff__gt=models.F("report_cutoff")),
                 name="school_pm_cutoff_after_am",
+                violation_error_message="The afternoon report cut-off must be after the morning one.",
+            ),
+            models.CheckConstraint(
+                condition=Q(pm_escalation_time__gt=models.F("pm_report_cutoff")),
+                name="school_pm_escalation_after_cutoff",
+                violation_error_message="The afternoon escalation time must be after the afternoon cut-off.",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    *(Q(**{f"{name}__gte": JOBS_START, f"{name}__lte": JOBS_END}) for name in SCHOOL_TIMES)
+                ),
+                name="school_times_in_job_hours",
+                violation_error_message="Every attendance time must be between 06:00 and 18:55.",
             ),
         ]
 

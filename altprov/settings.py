@@ -179,15 +179,16 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # The periodic jobs, reviewed like code. Each is also a management command
 # (check_missing_reports, send_register_links) for a school without Redis.
 # Both are idempotent and read each school's own times, so they simply run
-# often on weekdays.
+# often on weekdays, across the whole window a school may set its times in
+# (altprov.models.JOBS_START to JOBS_END: 06:00 to 18:55).
 CELERY_BEAT_SCHEDULE: dict = {
     "send-register-links": {
         "task": "attendance.tasks.send_daily_links_task",
-        "schedule": crontab(minute="*/5", hour="6-11", day_of_week="mon-fri"),
+        "schedule": crontab(minute="*/5", hour="6-18", day_of_week="mon-fri"),
     },
     "check-missing-reports": {
         "task": "attendance.tasks.check_missing_reports_task",
-        "schedule": crontab(minute="*/5", hour="8-18", day_of_week="mon-fri"),
+        "schedule": crontab(minute="*/5", hour="6-18", day_of_week="mon-fri"),
     },
 }
 

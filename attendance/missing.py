@@ -2,14 +2,15 @@
 
 Each provider-day-session moves expected -> due (after the school's cut-off)
 -> missing (flag raised, admin assistants told) -> escalated (pastoral lead,
-after the same delay again) -> resolved (the marks arrive, or staff record a
-reason). The DSL is told at once when an unreported learner is looked-after,
-has a social worker or carries a safeguarding flag. All times are the
-school's local time (Europe/London), so the clock changes move nothing.
+at the school's escalation time for the session) -> resolved (the marks
+arrive, or staff record a reason). The DSL is told at once when an
+unreported learner is looked-after, has a social worker or carries a
+safeguarding flag. All times are the school's local time (Europe/London),
+so the clock changes move nothing.
 """
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.db import transaction
 from django.urls import reverse
@@ -28,18 +29,11 @@ def flag_key(school_id: int, provider_id: int, day: date, session: str) -> str:
     return f"missing:{school_id}:{provider_id}:{day.isoformat()}:{session}"
 
 
-def _later(at: time, delay: timedelta) -> time:
-    return (datetime.combine(date(2000, 1, 3), at) + delay).time()
-
-
 def cutoffs(school: School) -> dict[str, tuple[time, time]]:
-    """Per session: when it is due, and when an open flag escalates."""
-    delay = datetime.combine(date(2000, 1, 3), school.escalation_time) - datetime.combine(
-        date(2000, 1, 3), school.report_cutoff
-    )
+    """Per session: when it is due, and when an open flag escalates (each the school's own setting)."""
     return {
         "AM": (school.report_cutoff, school.escalation_time),
-        "PM": (school.pm_report_cutoff, _later(school.pm_report_cutoff, delay)),
+        "PM": (school.pm_report_cutoff, school.pm_escalation_time),
     }
 
 

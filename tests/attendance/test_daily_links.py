@@ -35,6 +35,19 @@ def test_each_provider_expected_today_gets_one_email_after_the_schools_time(
     assert DailyLinkEmail.objects.get().link == link
 
 
+def test_an_email_time_after_midday_is_sent(
+    school, active_placement, mailoutbox, django_capture_on_commit_callbacks
+):
+    school.provider_email_time = "12:30"
+    school.report_cutoff = "13:00"
+    school.escalation_time = "15:00"
+    school.pm_report_cutoff = "15:30"
+    school.save()
+    assert send(london(MONDAY, 12, 25), django_capture_on_commit_callbacks) == 0
+    assert send(london(MONDAY, 12, 30), django_capture_on_commit_callbacks) == 1
+    assert len(mailoutbox) == 1
+
+
 def test_no_email_on_a_day_nobody_is_expected(
     active_placement, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -78,6 +78,34 @@ def test_afternoon_sessions_are_due_at_the_afternoon_cutoff(active_placement, ad
     assert sorted(Flag.objects.values_list("session", flat=True)) == ["AM", "PM"]
 
 
+def test_afternoon_escalation_uses_its_own_time(school, active_placement, admin_assistant, pastoral):
+    # The morning's two-hour delay would have put it at 16:00.
+    school.pm_escalation_time = "15:00"
+    school.save()
+    run(london(MONDAY, 14, 0))
+    run(london(MONDAY, 14, 59))
+    assert Flag.objects.get(session="PM").stage == FlagStage.RAISED
+    assert run(london(MONDAY, 15, 0))["escalated"] == 1
+    assert Flag.objects.get(session="PM").stage == FlagStage.ESCALATED
+
+
+def test_a_late_afternoon_cutoff_does_not_escalate_at_once(
+    school, active_placement, admin_assistant, pastoral
+):
+    # A morning escalation 8 hours after its cut-off once pushed a 17:00
+    # afternoon escalation past midnight, so it escalated as soon as it was raised.
+    school.escalation_time = "18:00"
+    school.pm_report_cutoff = "17:00"
+    school.pm_escalation_time = "18:30"
+    school.save()
+    run(london(MONDAY, 17, 0))
+    assert Flag.objects.get(session="PM").stage == FlagStage.RAISED
+    run(london(MONDAY, 18, 29))
+    assert Flag.objects.get(session="PM").stage == FlagStage.RAISED
+    run(london(MONDAY, 18, 30))
+    assert Flag.objects.get(session="PM").stage == FlagStage.ESCALATED
+
+
 def test_marks_arriving_resolve_the_flag(school, active_placement, admin_assistant):
     run(london(MONDAY, 10, 0))
     with time_machine.travel(london(MONDAY, 10, 20), tick=False):
