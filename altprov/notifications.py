@@ -32,9 +32,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
+from django.http import HttpRequest
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from kombu.exceptions import OperationalError
 
 from .models import Delivery, Notification, Role, School
@@ -315,3 +317,15 @@ def send_outbox() -> dict[str, int]:
     )
     outcomes = Counter(send_notification(pk).outcome for pk in due)
     return {"sent": outcomes["sent"], "retrying": outcomes["retry"], "gave_up": outcomes["gave_up"]}
+
+
+def unread_count(request: HttpRequest) -> dict:
+    """The navigation's unread count: one query, made only when a page shows it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "unread_count": SimpleLazyObject(
+            lambda: Notification.objects.filter(recipient_id=user.pk).unread().count()
+        )
+    }

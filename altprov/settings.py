@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "altprov.schools.school_context",
+                "altprov.notifications.unread_count",
             ],
         },
     },

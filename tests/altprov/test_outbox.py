@@ -8,6 +8,8 @@ import time_machine
 from celery.exceptions import Retry
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from django.test import RequestFactory
+from django.urls import reverse
 
 from altprov.celery import app
 from altprov.models import Delivery, Notification
@@ -21,6 +23,7 @@ from altprov.notifications import (
     retry_delay,
     send_notification,
     send_outbox,
+    unread_count,
 )
 from altprov.tasks import send_notification_email
 
@@ -423,6 +426,48 @@ def test_logs_name_the_message_not_its_address_or_body(school, smtp, caplog):
     assert (
         "x@provider.example" not in caplog.text and "s3cret" not in caplog.text and "Leah" not in caplog.text
     )
+
+
+# The unread count in the navigation ---------------------------------------------
+
+
+def test_navigation_shows_the_unread_count_and_links_to_the_list(client, school, pastoral):
+    for key in ["a", "b", "c"]:
+        tell(pastoral, school, key=key, email=False)
+    Notification.objects.filter(key="c").update(read_at=T0)
+    client.force_login(pastoral)
+    body = client.get(reverse("home")).content.decode()
+    assert (
+        f'href="{reverse("notifications")}">Notifications <span class="badge text-bg-warning">2'
+        '<span class="visually-hidden"> unread</span></span></a>'
+    ) in body
+    client.post(reverse("notifications_read"))
+    body = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("notifications")}">Notifications</a>' in body
+
+
+def test_notifications_page_query_count(client, school, pastoral, django_assert_num_queries):
+    # session, user, memberships, schools, the unread count, the list with schools.
+    client.force_login(pastoral)
+    for key in ["a", "b"]:
+        tell(pastoral, school, key=key, email=False)
+    with django_assert_num_queries(6):
+        client.get(reverse("notifications"))
+    for n in range(10):
+        tell(pastoral, school, key=f"more{n}", email=False)
+    with django_assert_num_queries(6):
+        body = client.get(reverse("notifications")).content.decode()
+    assert '<span class="badge text-bg-warning">12<' in body
+
+
+def test_the_unread_count_is_counted_only_when_a_page_shows_it(school, pastoral, django_assert_num_queries):
+    request = RequestFactory().get("/")
+    request.user = pastoral
+    tell(pastoral, school, email=False)
+    with django_assert_num_queries(0):
+        context = unread_count(request)
+    with django_assert_num_queries(1):
+        assert str(context["unread_count"]) == "1"
 
 
 def test_an_empty_outside_address_is_refused(school):
