@@ -261,25 +261,90 @@ class Flag(models.Model):
         return f"{self.get_kind_display()}: {self.provider} {self.day} {self.session}"
 
 
+class Delivery(models.TextChoices):
+    PENDING = "pending", "Waiting to be emailed"
+    SENT = "sent", "Emailed"
+    FAILED = "failed", "Could not be emailed"
+    IN_APP = "in_app", "In the app only"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def due(self, now):
+        """Waiting to be emailed, due by now, and not held by a live claim."""
+        return self.filter(status=Delivery.PENDING, next_attempt_at__lte=now).filter(
+            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+        )
+
+
 class Notification(models.Model):
-    """A message to one user, in the app and by email, sent once per key."""
+    """The outbox: one message, to a user (in the app and by email) or to an
+    outside address (a provider, a parent: email only), sent once per key.
+
+    altprov.notifications writes the rows and sends them; see there for the
+    claim, retry and give-up rules.
+    """
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    to_email = models.EmailField(
+        "outside address", blank=True, help_text="For someone without an account; empty for a user."
     )
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="notifications")
     key = models.CharField(max_length=200)
     subject = models.CharField(max_length=200)
-    body = models.TextField()
+    body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
+    # A link's secret is stored only as a hash (LinkToken); a plain copy in the
+    # outbox would let anyone reading the database or a backup use the link.
+    # The body of a secret message is kept only until it is sent or given up.
+    secret = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.PENDING)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=100, blank=True, help_text="The error's class only.")
     emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], condition=Q(status=Delivery.PENDING), name="notification_due"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key"),
+            models.UniqueConstraint(
+                fields=["to_email", "key"],
+                condition=Q(recipient__isnull=True),
+                name="notification_once_per_address_key",
+            ),
+            models.CheckConstraint(
+                condition=(Q(recipient__isnull=False) & Q(to_email=""))
+                | (Q(recipient__isnull=True) & ~Q(to_email="")),
+                name="notification_user_or_address",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Delivery.PENDING) | Q(next_attempt_at__isnull=False),
+                name="notification_pending_is_due",
+            ),
+            models.CheckConstraint(
+                condition=Q(secret=False) | Q(status=Delivery.PENDING) | Q(body=""),
+                name="notification_secret_kept_until_sent",
+            ),
+            models.CheckConstraint(condition=Q(status__in=Delivery.values), name="notification_status_valid"),
         ]
 
     def __str__(self) -> str:

@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "altprov.schools.school_context",
+                "altprov.notifications.unread_count",
             ],
         },
     },
@@ -163,6 +164,9 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+# Seconds an SMTP connection may hang. The outbox's claim on a message lasts
+# far longer, so no second worker sends it while the first still waits.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "altprov <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -177,10 +181,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # The periodic jobs, reviewed like code. Each is also a management command
-# (check_missing_reports, send_register_links) for a school without Redis.
-# Both are idempotent and read each school's own times, so they simply run
-# often on weekdays, across the whole window a school may set its times in
-# (altprov.models.JOBS_START to JOBS_END: 06:00 to 18:55).
+# (check_missing_reports, send_register_links, send_outbox) for a school
+# without Redis. All are idempotent. The attendance jobs read each school's
+# own times, so they simply run often on weekdays, across the whole window a
+# school may set its times in (altprov.models.JOBS_START to JOBS_END: 06:00
+# to 18:55). The outbox sweep runs at all hours: it retries failed emails and
+# sends any whose task was lost.
 CELERY_BEAT_SCHEDULE: dict = {
     "send-register-links": {
         "task": "attendance.tasks.send_daily_links_task",
@@ -189,6 +195,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "check-missing-reports": {
         "task": "attendance.tasks.check_missing_reports_task",
         "schedule": crontab(minute="*/5", hour="6-18", day_of_week="mon-fri"),
+    },
+    "send-outbox": {
+        "task": "altprov.tasks.send_outbox_task",
+        "schedule": crontab(minute="*/2"),
     },
 }
 

@@ -1,25 +1,21 @@
 """The morning email: each provider with learners expected today gets its register link."""
 
-import logging
 from datetime import datetime
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from altprov.links import issue_link, link_url
-from altprov.models import LinkPurpose, Role, School
-from altprov.notifications import notify, staff_with_role
+from altprov.models import LinkPurpose, School
+from altprov.notifications import notify
 from placements.models import Placement, Provider
 
 from .expected import expected_sessions
 from .models import DailyLinkEmail
 
 REGISTER_VIEW = "attendance:provider_register"
-logger = logging.getLogger(__name__)
 
 
 def providers_expected(school: School, day) -> list[Provider]:
@@ -43,31 +39,24 @@ def email_register_link(*, school: School, provider: Provider, by=None, day=None
             "attendance/email/register_link.txt",
             {"school": school, "provider": provider, "url": url, "link": link},
         )
-        transaction.on_commit(lambda: _send(school, provider, body))
+        _send(school, provider, body, key=f"register-link:{link.pk}")
     return url
 
 
-def _send(school: School, provider: Provider, body: str) -> None:
-    """Send one register email; a failure is told to the admin assistants, not lost."""
-    try:
-        send_mail(
-            f"{school.name}: today's attendance register",
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [provider.attendance_contact_email],
-        )
-    except Exception:
-        # The link is in the body: log the provider's id only.
-        logger.exception("Register link email to provider %s failed", provider.pk)
-        notify(
-            users=staff_with_role(school, Role.ADMIN),
-            school=school,
-            key=f"register-email-failed:{provider.pk}:{timezone.localdate().isoformat()}",
-            subject=f"The register link email to {provider.name} failed",
-            template="attendance/email/register_link_failed.txt",
-            context={"provider": provider},
-            url=reverse("attendance:today"),
-        )
+def _send(school: School, provider: Provider, body: str, key: str) -> None:
+    """Put one register email in the outbox, in the link's transaction: a failed send is retried, not lost.
+
+    The body carries the link's secret, so the outbox keeps it only until sent.
+    """
+    notify(
+        addresses=[provider.attendance_contact_email],
+        school=school,
+        key=key,
+        subject=f"{school.name}: today's attendance register",
+        body=body,
+        url=reverse("attendance:today"),
+        secret=True,
+    )
 
 
 def send_daily_links(*, now: datetime | None = None) -> int:

@@ -86,6 +86,17 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture
+def smtp(settings, mailoutbox):
+    """The mail server, which a test can make refuse (see tests/smtp.py); accepted mail is in `mailoutbox`."""
+    from .smtp import FlakySMTP
+
+    settings.EMAIL_BACKEND = "tests.smtp.FlakySMTP"
+    FlakySMTP.reset()
+    yield FlakySMTP
+    FlakySMTP.reset()
+
+
+@pytest.fixture
 def school(db):
     return SchoolFactory(name="Northfield Academy", urn="137001")
 

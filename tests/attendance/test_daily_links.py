@@ -1,14 +1,16 @@
-from datetime import date
-from unittest import mock
+from datetime import date, timedelta
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 
-from altprov.models import LinkToken, Notification
+from altprov.models import Delivery, LinkToken, Notification
 from attendance.daily_links import send_daily_links
 from attendance.models import DailyLinkEmail
+from placements.models import Status
 
+from ..factories import LearnerFactory, PlacementFactory, approved_provider
 from .conftest import MONDAY, london
 
 pytestmark = pytest.mark.django_db
@@ -58,13 +60,72 @@ def test_no_email_on_a_day_nobody_is_expected(
     assert mailoutbox == []
 
 
-def test_a_failed_email_is_told_to_the_admin_assistants(
-    active_placement, admin_assistant, django_capture_on_commit_callbacks
+def two_providers(school, dsl, active_placement):
+    """Riverside Skills (the active placement's) and Hilltop Farm, both expected on Monday."""
+    hilltop = approved_provider(school, dsl, MONDAY, name="Hilltop Farm")
+    PlacementFactory(
+        learner=LearnerFactory(school=school),
+        provider=hilltop,
+        status=Status.ACTIVE,
+        start_date=date(2026, 9, 7),
+        activated_on=date(2026, 9, 7),
+        mon_am=True,
+    )
+    return active_placement.provider, hilltop
+
+
+def to(mailoutbox, provider):
+    return [m for m in mailoutbox if m.to == [provider.attendance_contact_email]]
+
+
+def test_an_smtp_failure_loses_nothing_and_the_sweep_sends_it_once(
+    school, dsl, active_placement, admin_assistant, smtp, mailoutbox, django_capture_on_commit_callbacks
 ):
-    with mock.patch("attendance.daily_links.send_mail", side_effect=OSError("SMTP down")):
-        send(london(MONDAY, 8, 30), django_capture_on_commit_callbacks)
+    riverside, hilltop = two_providers(school, dsl, active_placement)
+    smtp.refusing = {riverside.attendance_contact_email}
+    with time_machine.travel(london(MONDAY, 8, 0), tick=False) as clock:
+        # The job carries on past the failure.
+        assert send(london(MONDAY, 8, 0), django_capture_on_commit_callbacks) == 2
+        assert len(to(mailoutbox, hilltop)) == 1 and to(mailoutbox, riverside) == []
+        waiting = Notification.objects.get(to_email=riverside.attendance_contact_email)
+        assert (waiting.status, waiting.attempts) == (Delivery.PENDING, 1)
+        # Its link is in the body until it goes.
+        assert f"/attendance/r/{waiting.key.split(':')[1]}." in waiting.body
+
+        smtp.refusing = set()
+        clock.move_to(london(MONDAY, 8, 1))
+        call_command("send_outbox")
+        clock.move_to(london(MONDAY, 8, 30))
+        call_command("send_outbox")
+        assert send(london(MONDAY, 8, 30), django_capture_on_commit_callbacks) == 0
+
+    assert len(to(mailoutbox, riverside)) == 1 and len(to(mailoutbox, hilltop)) == 1
+    link = LinkToken.objects.get(provider=riverside)
+    assert f"/attendance/r/{link.pk}." in to(mailoutbox, riverside)[0].body
+    # Sent: no link secret left in the outbox, and nobody told of a failure.
+    assert [n.body for n in Notification.objects.filter(recipient__isnull=True)] == ["", ""]
+    assert not Notification.objects.filter(recipient=admin_assistant).exists()
+
+
+def test_repeated_failure_is_told_to_the_admin_assistants_once(
+    school, dsl, active_placement, admin_assistant, smtp, mailoutbox, django_capture_on_commit_callbacks
+):
+    riverside, hilltop = two_providers(school, dsl, active_placement)
+    smtp.refusing = {riverside.attendance_contact_email}
+    with time_machine.travel(london(MONDAY, 8, 0), tick=False) as clock:
+        send(london(MONDAY, 8, 0), django_capture_on_commit_callbacks)
+        # The sweep every two minutes for the next hour.
+        for _ in range(30):
+            clock.shift(timedelta(minutes=2))
+            call_command("send_outbox")
+    failed = Notification.objects.get(to_email=riverside.attendance_contact_email)
+    assert (failed.status, failed.attempts, failed.body) == (Delivery.FAILED, 6, "")
+    assert to(mailoutbox, riverside) == [] and len(to(mailoutbox, hilltop)) == 1
     notice = Notification.objects.get(recipient=admin_assistant)
-    assert "failed" in notice.subject
+    assert notice.subject == f"An email to {riverside.attendance_contact_email} could not be sent"
+    assert "Northfield Academy: today's attendance register" in notice.body
+    assert notice.url == reverse("attendance:today")
+    assert notice.status == Delivery.IN_APP
 
 
 def test_management_command_sends_the_links(

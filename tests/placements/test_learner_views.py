@@ -171,13 +171,13 @@ def test_learner_list_query_count_constant(client, school, pastoral, django_asse
         PlacementFactory(learner=LearnerFactory(school=school))
     client.force_login(pastoral)
     url = reverse("placements:learner_list")
-    # session, user, memberships, schools, count, page of learners,
+    # session, user, memberships, schools, unread count, count, page of learners,
     # prefetched placements (+providers joined), providers for the filter.
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         client.get(url)
     for _ in range(10):
         PlacementFactory(learner=LearnerFactory(school=school))
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get(url).status_code == 200
 
 

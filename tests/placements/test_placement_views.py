@@ -276,14 +276,14 @@ def test_placement_list_filters_and_query_count(
     url = reverse("placements:placement_list")
     body = client.get(url, {"provider": other.pk}).content.decode()
     assert "Hilltop Farm" in body and "Riverside Skills</td>" not in body
-    # session, user, memberships, schools, count, page (joined), providers, visitors.
-    with django_assert_max_num_queries(8):
+    # session, user, memberships, schools, unread count, count, page (joined), providers, visitors.
+    with django_assert_max_num_queries(9):
         client.get(url)
     for _ in range(10):
         PlacementFactory(
             learner=LearnerFactory(school=school), provider=ProviderFactory(), status=Status.ACTIVE
         )
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get(url).status_code == 200
 
 

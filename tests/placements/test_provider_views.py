@@ -231,14 +231,14 @@ def test_provider_list_query_count_constant(client, school, dsl, django_assert_m
     approved_provider(school, dsl, today)
     client.force_login(dsl)
     url = reverse("placements:provider_list")
-    # session, user, memberships, schools, evidence types, count, providers,
+    # session, user, memberships, schools, unread count, evidence types, count, providers,
     # prefetched evidence, prefetched approvals.
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         client.get(url)
     for _ in range(8):
         provider = approved_provider(school, dsl, today)
         EvidenceItemFactory(provider=provider, checked_by=dsl)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get(url).status_code == 200
 
 
