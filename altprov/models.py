@@ -2,6 +2,8 @@ from datetime import time
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -203,12 +205,8 @@ class LinkToken(models.Model):
         return f"{self.get_purpose_display()} link for {self.provider or self.school}"
 
 
-class FlagKind(models.TextChoices):
-    MISSING_REPORT = "missing_report", "Attendance not reported"
-
-
 class FlagStage(models.TextChoices):
-    RAISED = "raised", "Missing"
+    RAISED = "raised", "Raised"
     ESCALATED = "escalated", "Escalated"
 
 
@@ -219,27 +217,50 @@ class FlagQuerySet(models.QuerySet):
     def for_schools(self, school_ids):
         return self.filter(school_id__in=school_ids)
 
+    def of_kind(self, kind: str):
+        return self.filter(kind=kind)
+
+    def for_role(self, role: str):
+        return self.filter(roles__contains=f",{role},")
+
+    def about(self, obj):
+        return self.filter(
+            subject_type=ContentType.objects.get_for_model(obj, for_concrete_model=False), subject_id=obj.pk
+        )
+
 
 class Flag(models.Model):
-    """Something that needs doing, raised by a job under a unique key.
+    """Something that needs doing, raised by a job under a unique key (altprov.flags).
 
     The key makes raising idempotent: a job run twice, or in two workers at
-    once, finds the row already there. Stages move forward by a conditional
-    update, so only one worker sends each stage's messages.
+    once, finds the row already there. Each transition (announcing a new
+    flag, escalating it) is claimed by a conditional update that writes a
+    random `claim`, so only the worker whose update won sends its messages.
+    What a kind needs beyond this (a provider's session, a date) lives in
+    the caller's own model, pointing here.
     """
 
-    kind = models.CharField(max_length=30, choices=FlagKind.choices)
+    kind = models.CharField(max_length=40)
     key = models.CharField(max_length=200, unique=True)
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="flags")
-    provider = models.ForeignKey(
-        "placements.Provider", on_delete=models.CASCADE, null=True, blank=True, related_name="flags"
+    # What it is about (a provider, a placement): a generic subject, so the
+    # base layer names no app's model.
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    day = models.DateField(null=True, blank=True)
-    session = models.CharField(max_length=2, blank=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    summary = models.CharField(
+        max_length=300, help_text="What needs doing, in words every role told about it may read."
+    )
+    url = models.CharField(max_length=300, blank=True, help_text="Where it is dealt with.")
+    # The roles responsible for it now, as ",admin,pastoral,": escalation adds roles.
+    roles = models.CharField(max_length=200)
     stage = models.CharField(max_length=10, choices=FlagStage.choices, default=FlagStage.RAISED)
     raised_at = models.DateTimeField()
+    escalate_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
-    dsl_alerted_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -250,15 +271,58 @@ class Flag(models.Model):
 
     class Meta:
         ordering = ["-raised_at"]
-        indexes = [models.Index(fields=["school", "kind", "day"])]
+        indexes = [
+            models.Index(fields=["school", "kind", "resolved_at"]),
+            models.Index(fields=["subject_type", "subject_id"]),
+            models.Index(fields=["kind", "stage", "escalate_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(resolved_at__isnull=True) | ~Q(resolution=""), name="flag_resolution_has_reason"
             ),
+            models.CheckConstraint(
+                condition=Q(subject_type__isnull=True, subject_id__isnull=True)
+                | Q(subject_type__isnull=False, subject_id__isnull=False),
+                name="flag_subject_whole",
+            ),
+            models.CheckConstraint(
+                condition=Q(stage=FlagStage.RAISED) | Q(escalated_at__isnull=False),
+                name="flag_escalated_has_time",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.provider} {self.day} {self.session}"
+        return f"{self.kind_label}: {self.summary}"
+
+    @property
+    def kind_label(self) -> str:
+        from .flags import KINDS
+
+        kind = KINDS.get(self.kind)
+        return kind.label if kind else self.kind
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class FlagNotice(models.Model):
+    """Who was told about a flag, how and when: the page that shows a flag says so."""
+
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="notices")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    audience = models.CharField(max_length=100, help_text="e.g. the admin assistants, the DSL.")
+    how = models.CharField(max_length=100, default="by email and in altprov")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["user", "flag"])]
+
+    def __str__(self) -> str:
+        return f"{self.audience} told {self.how} at {self.at:%H:%M}"
 
 
 class Delivery(models.TextChoices):

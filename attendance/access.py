@@ -3,10 +3,10 @@ one at the user's school that their role may not act on answers 403."""
 
 from django.shortcuts import get_object_or_404
 
-from altprov.models import Flag, LinkToken
+from altprov.models import LinkToken
 from altprov.roles import check_perm, school_ids
 
-from .models import AttendanceMark
+from .models import AttendanceMark, MissingReport
 
 
 def _scoped(queryset, user, pk: int, perm: str):
@@ -22,8 +22,9 @@ def get_mark_for_user(user, pk: int, *, perm: str = "attendance.record") -> Atte
     return _scoped(queryset, user, pk, perm)
 
 
-def get_flag_for_user(user, pk: int, *, perm: str = "attendance.record") -> Flag:
-    return _scoped(Flag.objects.select_related("provider", "resolved_by"), user, pk, perm)
+def get_flag_for_user(user, pk: int, *, perm: str = "attendance.record") -> MissingReport:
+    """A missing-report flag, by its flag id."""
+    return _scoped(MissingReport.objects.select_related("provider", "flag__resolved_by"), user, pk, perm)
 
 
 def get_link_for_user(user, pk: int, *, perm: str = "attendance.record") -> LinkToken:

@@ -2,11 +2,12 @@
 
 Each provider-day-session moves expected -> due (after the school's cut-off)
 -> missing (flag raised, admin assistants told) -> escalated (pastoral lead,
-at the school's escalation time for the session) -> resolved (the marks
-arrive, or staff record a reason). The DSL is told at once when an
-unreported learner is looked-after, has a social worker or carries a
-safeguarding flag. All times are the school's local time (Europe/London),
-so the clock changes move nothing.
+at the school's escalation time) -> resolved (the marks arrive, the provider
+reports it is closed, or staff record a reason). The DSL is told at once
+when an unreported learner is looked-after, has a social worker or carries
+a safeguarding flag. All times are the school's local time (Europe/London),
+so the clock changes move nothing. The flags themselves are altprov.flags';
+this module decides when and what to say.
 """
 
 from collections import defaultdict
@@ -16,13 +17,25 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from altprov.models import Flag, FlagKind, FlagStage, Role, School
-from altprov.notifications import Notice, notify_all, staff_with_role
+from altprov import flags
+from altprov.models import Flag, Role, School
+from altprov.notifications import Notice, staff_with_role
 from placements.models import Learner, Placement, Provider
 
 from .expected import expected_sessions
-from .models import AttendanceMark
+from .models import AttendanceMark, MissingReport
 from .recording import is_vulnerable
+
+MISSING_REPORT = flags.register(
+    flags.FlagKind(
+        name="missing_report",
+        label="Attendance not reported",
+        roles=(Role.ADMIN,),
+        # Escalated, it is the pastoral lead's to chase and on the head's list too.
+        escalate_to=(Role.PASTORAL, Role.HEAD),
+    )
+)
+AUDIENCE = {Role.ADMIN: "the admin assistants", Role.PASTORAL: "the pastoral team", Role.DSL: "the DSL"}
 
 
 def flag_key(school_id: int, provider_id: int, day: date, session: str) -> str:
@@ -35,6 +48,14 @@ def cutoffs(school: School) -> dict[str, tuple[time, time]]:
         "AM": (school.report_cutoff, school.escalation_time),
         "PM": (school.pm_report_cutoff, school.pm_escalation_time),
     }
+
+
+def _at(day: date, clock: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, clock))
+
+
+def today_url(day: date) -> str:
+    return f"{reverse('attendance:today')}?day={day.isoformat()}"
 
 
 def unmarked_today(schools: list[School], day: date) -> dict[tuple[int, int, str], list[int]]:
@@ -56,58 +77,61 @@ def unmarked_today(schools: list[School], day: date) -> dict[tuple[int, int, str
 
 
 class _Messenger:
-    """Tells staff about flags, loading each school's staff and each provider once per run."""
+    """Tells staff about flags, loading each school's staff once per run."""
 
-    def __init__(self, provider_ids):
-        self.providers = Provider.objects.only(
-            "name", "attendance_contact_name", "attendance_contact_phone"
-        ).in_bulk(provider_ids)
+    def __init__(self, providers: dict[int, Provider]):
+        self.providers = providers
         self.staff: dict[tuple[int, str], list] = {}
-        self.notices: list[Notice] = []
+        self.tellings: list[flags.Telling] = []
 
     def users(self, school: School, role: str) -> list:
         if (school.pk, role) not in self.staff:
             self.staff[(school.pk, role)] = list(staff_with_role(school, role))
         return self.staff[(school.pk, role)]
 
-    def tell(self, flag: Flag, school: School, role: str, stage: str, count: int) -> None:
-        provider = self.providers[flag.provider_id]
+    def tell(self, report: MissingReport, school: School, role: str, stage: str, count: int) -> None:
+        provider = self.providers[report.provider_id]
         verb = "has not reported" if stage == "raised" else "still has not reported"
-        self.notices.append(
-            Notice(
-                users=self.users(school, role),
-                school=school,
-                key=f"flag:{flag.pk}:{stage}",
-                subject=f"{provider.name} {verb} {flag.session} attendance for {flag.day:%d/%m/%Y}",
-                template="attendance/email/missing_report.txt",
-                context={"flag": flag, "provider": provider, "count": count, "stage": stage},
-                url=reverse("attendance:today"),
-            )
+        notice = Notice(
+            users=self.users(school, role),
+            school=school,
+            key=f"flag:{report.pk}:{stage}",
+            subject=f"{provider.name} {verb} {report.session} attendance for {report.day:%d/%m/%Y}",
+            template="attendance/email/missing_report.txt",
+            context={"report": report, "provider": provider, "count": count, "stage": stage},
+            url=today_url(report.day),
         )
+        self.tellings.append(flags.Telling(report.flag, notice, AUDIENCE[role]))
 
-    def alert_dsl(self, flag: Flag, school: School, learners: list) -> None:
-        self.notices.append(
-            Notice(
-                users=self.users(school, Role.DSL),
-                school=school,
-                key=f"flag:{flag.pk}:dsl",
-                subject=f"Unreported vulnerable learner(s): {flag.day:%d/%m/%Y} {flag.session}",
-                template="attendance/email/dsl_unreported.txt",
-                context={"flag": flag, "learners": learners},
-                url=reverse("attendance:today"),
-            )
+    def alert_dsl(self, report: MissingReport, school: School, learner: Learner) -> None:
+        provider = self.providers[report.provider_id]
+        notice = Notice(
+            users=self.users(school, Role.DSL),
+            school=school,
+            key=f"flag:{report.pk}:dsl:{learner.pk}",
+            subject=(
+                f"Not reported: {learner} at {provider.name}, {report.day:%d/%m/%Y} {report.session}. "
+                f"Check where they are"
+            ),
+            template="attendance/email/dsl_unreported.txt",
+            context={"report": report, "learner": learner, "provider": provider},
+            url=(
+                reverse("attendance:learner_attendance", args=[learner.pk])
+                + f"?day={report.day.isoformat()}&session={report.session}#d-{report.day.isoformat()}"
+            ),
         )
+        self.tellings.append(flags.Telling(report.flag, notice, AUDIENCE[Role.DSL]))
 
-    def send(self) -> None:
-        notify_all(self.notices)
-        self.notices = []
+    def send(self, now: datetime) -> None:
+        flags.tell(self.tellings, now=now)
+        self.tellings = []
 
 
 def check_missing_reports(*, now: datetime | None = None) -> dict[str, int]:
-    """Raise, escalate and resolve today's missing-report flags. Safe to run any time, twice, or at once.
+    """Raise, escalate and resolve missing-report flags. Safe to run any time, twice, or at once.
 
-    Its queries do not grow with the number of providers, except one insert
-    per new flag and one per message.
+    Its queries do not grow with the number of providers or flags, except
+    one UPDATE per DSL alert claimed.
     """
     now = now or timezone.now()
     local = timezone.localtime(now)
@@ -122,68 +146,78 @@ def check_missing_reports(*, now: datetime | None = None) -> dict[str, int]:
         for key, ids in unmarked_today(schools, day).items()
         if clock >= cutoffs(by_pk[key[0]])[key[2]][0]
     }
-    messenger = _Messenger({provider_id for _, provider_id, _ in missing})
+    providers = Provider.objects.only("name", "attendance_contact_name", "attendance_contact_phone").in_bulk(
+        {provider_id for _, provider_id, _ in missing}
+    )
+    messenger = _Messenger(providers)
 
-    # Raise: insert the flags not there yet; a unique key makes a second
-    # worker's insert a no-op, and only flags new to this run are announced.
     keys = {
         flag_key(school_id, provider_id, day, session): (school_id, provider_id, session)
         for school_id, provider_id, session in missing
     }
-    before = set(Flag.objects.filter(key__in=keys).values_list("key", flat=True))
-    Flag.objects.bulk_create(
-        [
-            Flag(
-                kind=FlagKind.MISSING_REPORT,
-                key=key,
-                school_id=school_id,
-                provider_id=provider_id,
-                day=day,
-                session=session,
-                raised_at=now,
-            )
-            for key, (school_id, provider_id, session) in keys.items()
-            if key not in before
-        ],
-        ignore_conflicts=True,
-    )
-    flags = {f.key: f for f in Flag.objects.filter(key__in=keys)}
+    specs = [
+        flags.FlagSpec(
+            key=key,
+            school_id=school_id,
+            summary=f"{providers[provider_id].name} has not reported {session} attendance for {day:%d/%m/%Y}",
+            url=today_url(day),
+            subject=providers[provider_id],
+            escalate_at=_at(day, cutoffs(by_pk[school_id])[session][1]),
+        )
+        for key, (school_id, provider_id, session) in keys.items()
+    ]
+    with transaction.atomic():
+        raised = flags.raise_flags(MISSING_REPORT, specs, now=now)
+        MissingReport.objects.bulk_create(
+            [
+                MissingReport(
+                    flag=raised.flags[key],
+                    school_id=school_id,
+                    provider_id=provider_id,
+                    day=day,
+                    session=session,
+                )
+                for key, (school_id, provider_id, session) in keys.items()
+            ],
+            ignore_conflicts=True,
+        )
+    reports = {r.flag.key: r for r in MissingReport.objects.filter(flag__key__in=keys).select_related("flag")}
     vulnerable = _vulnerable_learners({pk for ids in missing.values() for pk in ids})
     for key, (school_id, provider_id, session) in keys.items():
-        flag, school = flags[key], by_pk[school_id]
+        report, school = reports[key], by_pk[school_id]
         placement_ids = missing[(school_id, provider_id, session)]
-        if key not in before:
+        if key in raised.new:
             summary["raised"] += 1
-            messenger.tell(flag, school, Role.ADMIN, "raised", len(placement_ids))
+            messenger.tell(report, school, Role.ADMIN, "raised", len(placement_ids))
         learners = [vulnerable[pk] for pk in placement_ids if pk in vulnerable]
         # Claimed first, so only one worker alerts the DSL.
         if (
             learners
-            and flag.resolved_at is None
-            and flag.dsl_alerted_at is None
-            and Flag.objects.filter(pk=flag.pk, dsl_alerted_at__isnull=True).update(dsl_alerted_at=now)
+            and report.flag.resolved_at is None
+            and report.dsl_alerted_at is None
+            and MissingReport.objects.filter(pk=report.pk, dsl_alerted_at__isnull=True).update(
+                dsl_alerted_at=now
+            )
         ):
             summary["dsl_alerts"] += 1
-            messenger.alert_dsl(flag, school, learners)
+            for learner in learners:
+                messenger.alert_dsl(report, school, learner)
 
     summary["resolved"] = resolve_complete_flags(school_ids=list(by_pk), day=day)
-    for flag in Flag.objects.open().filter(
-        kind=FlagKind.MISSING_REPORT, day=day, stage=FlagStage.RAISED, school_id__in=by_pk
-    ):
-        _, escalate_at = cutoffs(by_pk[flag.school_id])[flag.session]
-        if clock < escalate_at:
-            continue
-        # Claim the escalation: only the worker whose update wins sends it.
-        claimed = Flag.objects.filter(pk=flag.pk, stage=FlagStage.RAISED, resolved_at__isnull=True).update(
-            stage=FlagStage.ESCALATED, escalated_at=now
+    escalated = flags.escalate_due(MISSING_REPORT, now=now, school_ids=by_pk)
+    if escalated:
+        found = MissingReport.objects.filter(flag__in=escalated).select_related("flag")
+        unknown = {r.provider_id for r in found} - set(providers)
+        providers.update(
+            Provider.objects.only("name", "attendance_contact_name", "attendance_contact_phone").in_bulk(
+                unknown
+            )
         )
-        if claimed:
+        for report in found:
             summary["escalated"] += 1
-            if flag.provider_id not in messenger.providers:
-                messenger.providers.update(Provider.objects.in_bulk([flag.provider_id]))
-            count = len(missing.get((flag.school_id, flag.provider_id, flag.session), []))
-            messenger.tell(flag, by_pk[flag.school_id], Role.PASTORAL, "escalated", count)
-    messenger.send()
+            count = len(missing.get((report.school_id, report.provider_id, report.session), []))
+            messenger.tell(report, by_pk[report.school_id], Role.PASTORAL, "escalated", count)
+    messenger.send(now)
     return summary
 
 
@@ -204,30 +238,24 @@ def resolve_complete_flags(
     provider_id: int | None = None,
     resolution: str = "Marks arrived",
 ) -> int:
-    """Resolve open flags whose sessions now all have marks (or are no longer expected)."""
-    flags = Flag.objects.open().filter(kind=FlagKind.MISSING_REPORT, day=day)
+    """Resolve open flags whose sessions now all have marks (or are no longer expected), in one UPDATE."""
+    reports = MissingReport.objects.filter(day=day, flag__resolved_at__isnull=True)
     if school_id is not None:
-        flags = flags.filter(school_id=school_id)
+        reports = reports.filter(school_id=school_id)
     if school_ids is not None:
-        flags = flags.filter(school_id__in=school_ids)
+        reports = reports.filter(school_id__in=school_ids)
     if provider_id is not None:
-        flags = flags.filter(provider_id=provider_id)
-    flags = list(flags.select_related("school"))
-    if not flags:
+        reports = reports.filter(provider_id=provider_id)
+    reports = list(reports.select_related("school"))
+    if not reports:
         return 0
-    still = unmarked_today(list({f.school for f in flags}), day)
-    resolved = 0
-    now = timezone.now()
-    for flag in flags:
-        if (flag.school_id, flag.provider_id, flag.session) not in still:
-            resolved += Flag.objects.filter(pk=flag.pk, resolved_at__isnull=True).update(
-                resolved_at=now, resolution=resolution
-            )
-    return resolved
+    still = unmarked_today(list({r.school for r in reports}), day)
+    done = [r.pk for r in reports if (r.school_id, r.provider_id, r.session) not in still]
+    if not done:
+        return 0
+    return flags.resolve(Flag.objects.filter(pk__in=done), reason=resolution)
 
 
-@transaction.atomic
-def close_flag(*, flag: Flag, by, reason: str) -> None:
-    Flag.objects.filter(pk=flag.pk, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(), resolved_by=by, resolution=reason
-    )
+def close_flag(*, flag: MissingReport | Flag, by, reason: str) -> bool:
+    """Staff close a missing-report flag, saying why (phoned: all present, ...)."""
+    return flags.close(getattr(flag, "flag", flag), by=by, reason=reason)

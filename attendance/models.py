@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from altprov.models import School
+from altprov.models import Flag, School
 from placements.models import Contact, Learner, Placement, Provider
 
 from .codes import ABSENCE_CODES, ATTENDED_CODES, CODES
@@ -151,6 +151,64 @@ class DailyLinkEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.day}"
+
+
+class MissingReport(models.Model):
+    """A provider's session that was not reported by the cut-off: the missing-report flag's own data.
+
+    The flag (altprov.flags) carries the stage, who was told and the
+    resolution; this row says which provider, day and session it is about.
+    """
+
+    flag = models.OneToOneField(
+        Flag, on_delete=models.CASCADE, primary_key=True, related_name="missing_report"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="missing_reports")
+    day = models.DateField()
+    session = models.CharField(max_length=2, choices=Session.choices)
+    # Claimed before the DSL is alerted, so only one worker alerts them.
+    dsl_alerted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["day", "session", "provider__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "provider", "day", "session"], name="missing_report_once_per_session"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.day:%d/%m/%Y} {self.session} not reported"
+
+    # The flag's state, read through, so pages can treat the row as the flag.
+    @property
+    def stage(self) -> str:
+        return self.flag.stage
+
+    @property
+    def raised_at(self):
+        return self.flag.raised_at
+
+    @property
+    def escalated_at(self):
+        return self.flag.escalated_at
+
+    @property
+    def resolved_at(self):
+        return self.flag.resolved_at
+
+    @property
+    def resolved_by(self):
+        return self.flag.resolved_by
+
+    @property
+    def resolved_by_id(self):
+        return self.flag.resolved_by_id
+
+    @property
+    def resolution(self) -> str:
+        return self.flag.resolution
 
 
 class ChaseNote(models.Model):

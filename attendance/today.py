@@ -16,13 +16,13 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from altprov.models import Flag, FlagKind, FlagStage, LinkPurpose, LinkToken, School
+from altprov.models import FlagStage, LinkPurpose, LinkToken, School
 from placements.models import Learner, Placement, Provider, ProviderClosure
 
 from .codes import UNEXPLAINED_CODES
 from .expected import SESSIONS, expected_sessions, school_days
 from .missing import cutoffs
-from .models import AttendanceMark, ChaseNote, MarkStatus, ParentContact
+from .models import AttendanceMark, ChaseNote, MarkStatus, MissingReport, ParentContact
 
 # Most urgent first: the page is read top to bottom.
 STATES = {
@@ -84,8 +84,8 @@ class ProviderDay:
     lines: list[LearnerLine] = field(default_factory=list)
     state: str = "due"
     words: str = ""
-    open_flags: list[Flag] = field(default_factory=list)
-    closed_flags: list[Flag] = field(default_factory=list)
+    open_flags: list[MissingReport] = field(default_factory=list)
+    closed_flags: list[MissingReport] = field(default_factory=list)
     chases: list[ChaseNote] = field(default_factory=list)
     links: list[LinkToken] = field(default_factory=list)
     closure: ProviderClosure | None = None
@@ -101,6 +101,17 @@ class ProviderDay:
     @property
     def last_chase(self) -> ChaseNote | None:
         return self.chases[-1] if self.chases else None
+
+    @property
+    def told(self) -> list[str]:
+        """Who has been told about today's flags, once each: "the admin assistants at 10:05 (AM)"."""
+        seen: dict[tuple, str] = {}
+        for report in sorted(self.open_flags + self.closed_flags, key=lambda r: (r.session, r.pk)):
+            for notice in report.flag.notices.all():
+                at = timezone.localtime(notice.at)
+                key = (notice.audience, report.session, f"{at:%H:%M}")
+                seen.setdefault(key, f"{notice.audience} {notice.how} at {at:%H:%M} ({report.session})")
+        return list(seen.values())
 
 
 @dataclass
@@ -208,7 +219,8 @@ def today_page(*, school: School, day: date, now: datetime) -> TodayPage:
     Queries, whatever the number of providers and learners: the school day
     (terms, school closures), expected sessions (placements, terms, school
     closures, provider closures), the placements with learners and providers,
-    today's provider closures, marks, flags, chase notes, usable links, and
+    today's provider closures, marks, missing-report flags and who was told
+    about them, chase notes, usable links, and
     the parent contacts logged today. A day that is not a school day stops
     after the first two.
     """
@@ -266,11 +278,13 @@ def today_page(*, school: School, day: date, now: datetime) -> TodayPage:
                 by_session[placement.provider_id][s].append(cell)
         row.lines.append(LearnerLine(placement, cells))
 
-    for flag in Flag.objects.filter(
-        school=school, day=day, kind=FlagKind.MISSING_REPORT, provider_id__in=rows
-    ).select_related("resolved_by"):
-        row = rows[flag.provider_id]
-        (row.open_flags if flag.resolved_at is None else row.closed_flags).append(flag)
+    for report in (
+        MissingReport.objects.filter(school=school, day=day, provider_id__in=rows)
+        .select_related("flag__resolved_by")
+        .prefetch_related("flag__notices")
+    ):
+        row = rows[report.provider_id]
+        (row.open_flags if report.resolved_at is None else row.closed_flags).append(report)
     for note in ChaseNote.objects.filter(school=school, day=day, provider_id__in=rows).select_related("by"):
         rows[note.provider_id].chases.append(note)
     for link in (

@@ -282,3 +282,23 @@ def approved_provider(school: School, dsl: User, today: date, **kwargs) -> Provi
     complete_evidence(provider, dsl, today)
     ProviderApprovalFactory(provider=provider, school=school, approved_by=dsl)
     return provider
+
+
+def missing_report(*, school, provider, day, session="AM", stage="raised", now=None):
+    """A missing-report flag as the job raises it: the flag and its attendance row."""
+    from altprov.models import Flag
+    from attendance.models import MissingReport
+
+    now = now or timezone.now()
+    flag = Flag.objects.create(
+        kind="missing_report",
+        key=f"missing:{school.pk}:{provider.pk}:{day}:{session}",
+        school=school,
+        subject_type=None,
+        summary=f"{provider.name} has not reported {session} attendance",
+        roles=",admin,",
+        stage=stage,
+        raised_at=now,
+        escalated_at=now if stage == "escalated" else None,
+    )
+    return MissingReport.objects.create(flag=flag, school=school, provider=provider, day=day, session=session)

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from altprov.links import issue_link
-from altprov.models import Flag, FlagKind, LinkPurpose, LinkToken, Role
+from altprov.models import LinkPurpose, LinkToken, Role
 from attendance.models import AttendanceMark, ChaseNote, MarkStatus, Source
 from placements.models import Placement, ProviderClosure, SchoolClosure, Status
 
@@ -43,6 +43,7 @@ from ..factories import (
     TermFactory,
     UserFactory,
     approved_provider,
+    missing_report,
 )
 
 pytestmark = pytest.mark.django_db
@@ -136,15 +137,7 @@ def world(school, private_media):
         source=Source.PHONE,
         entered_by=checker,
     )
-    flag = Flag.objects.create(
-        kind=FlagKind.MISSING_REPORT,
-        key=f"missing:{school.pk}:{provider.pk}:{today}:PM",
-        school=school,
-        provider=provider,
-        day=today,
-        session="PM",
-        raised_at=timezone.now(),
-    )
+    flag = missing_report(school=school, provider=provider, day=today, session="PM")
     link, _ = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, provider=provider)
     return SimpleNamespace(
         mark=mark,

@@ -8,7 +8,7 @@ from django.db import connection
 
 from altprov.models import Flag, FlagStage, Notification, Role
 from attendance.missing import check_missing_reports, close_flag
-from attendance.models import MarkStatus, Source
+from attendance.models import MarkStatus, MissingReport, Source
 from attendance.recording import MarkInput, record_marks
 from placements.models import ClosureKind, Status
 
@@ -47,7 +47,7 @@ def test_missing_report_raises_one_flag_and_tells_admin_once(
         assert run(london(MONDAY, 10, 0))["raised"] == 1
     with django_capture_on_commit_callbacks(execute=True):
         assert run(london(MONDAY, 10, 5))["raised"] == 0
-    flag = Flag.objects.get()
+    flag = MissingReport.objects.get()
     assert (flag.provider, flag.day, flag.session, flag.stage) == (
         active_placement.provider,
         MONDAY,
@@ -66,16 +66,16 @@ def test_escalates_to_pastoral_at_the_second_time_once(active_placement, admin_a
     assert run(london(MONDAY, 11, 59))["escalated"] == 0
     assert run(london(MONDAY, 12, 0))["escalated"] == 1
     assert run(london(MONDAY, 12, 5))["escalated"] == 0
-    flag = Flag.objects.get(session="AM")
+    flag = MissingReport.objects.get(session="AM")
     assert flag.stage == FlagStage.ESCALATED
     assert notified(pastoral) == [f"flag:{flag.pk}:escalated"]
 
 
 def test_afternoon_sessions_are_due_at_the_afternoon_cutoff(active_placement, admin_assistant):
     run(london(MONDAY, 13, 59))
-    assert list(Flag.objects.values_list("session", flat=True)) == ["AM"]
+    assert list(MissingReport.objects.values_list("session", flat=True)) == ["AM"]
     run(london(MONDAY, 14, 0))
-    assert sorted(Flag.objects.values_list("session", flat=True)) == ["AM", "PM"]
+    assert sorted(MissingReport.objects.values_list("session", flat=True)) == ["AM", "PM"]
 
 
 def test_afternoon_escalation_uses_its_own_time(school, active_placement, admin_assistant, pastoral):
@@ -84,9 +84,9 @@ def test_afternoon_escalation_uses_its_own_time(school, active_placement, admin_
     school.save()
     run(london(MONDAY, 14, 0))
     run(london(MONDAY, 14, 59))
-    assert Flag.objects.get(session="PM").stage == FlagStage.RAISED
+    assert MissingReport.objects.get(session="PM").stage == FlagStage.RAISED
     assert run(london(MONDAY, 15, 0))["escalated"] == 1
-    assert Flag.objects.get(session="PM").stage == FlagStage.ESCALATED
+    assert MissingReport.objects.get(session="PM").stage == FlagStage.ESCALATED
 
 
 def test_a_late_afternoon_cutoff_does_not_escalate_at_once(
@@ -99,11 +99,11 @@ def test_a_late_afternoon_cutoff_does_not_escalate_at_once(
     school.pm_escalation_time = "18:30"
     school.save()
     run(london(MONDAY, 17, 0))
-    assert Flag.objects.get(session="PM").stage == FlagStage.RAISED
+    assert MissingReport.objects.get(session="PM").stage == FlagStage.RAISED
     run(london(MONDAY, 18, 29))
-    assert Flag.objects.get(session="PM").stage == FlagStage.RAISED
+    assert MissingReport.objects.get(session="PM").stage == FlagStage.RAISED
     run(london(MONDAY, 18, 30))
-    assert Flag.objects.get(session="PM").stage == FlagStage.ESCALATED
+    assert MissingReport.objects.get(session="PM").stage == FlagStage.ESCALATED
 
 
 def test_marks_arriving_resolve_the_flag(school, active_placement, admin_assistant):
@@ -140,7 +140,7 @@ def test_dsl_told_at_once_about_an_unreported_vulnerable_learner(active_placemen
     assert summary["dsl_alerts"] == 1
     assert run(london(MONDAY, 10, 5))["dsl_alerts"] == 0
     flag = Flag.objects.get()
-    assert notified(dsl) == [f"flag:{flag.pk}:dsl"]
+    assert notified(dsl) == [f"flag:{flag.pk}:dsl:{learner.pk}"]
 
 
 def test_dsl_not_told_about_other_learners(active_placement, dsl, admin_assistant):
@@ -283,7 +283,7 @@ def test_two_workers_at_once_raise_one_flag_and_one_message(school, autumn, prov
     for thread in threads:
         thread.join()
     assert errors == []
-    assert Flag.objects.filter(provider=placement.provider).count() == 1
+    assert MissingReport.objects.filter(provider=placement.provider).count() == 1
     assert Notification.objects.filter(recipient=admin).count() == 1
 
 

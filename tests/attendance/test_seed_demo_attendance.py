@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from altprov.models import Flag, FlagKind, Notification, School, User
+from altprov.models import Flag, Notification, School, User
 from attendance.demo import plan_placement
 from attendance.expected import expected_sessions, school_days
 from attendance.figures import Band, figures_for
@@ -23,6 +23,7 @@ from attendance.models import (
     InterventionKind,
     MarkAmendment,
     MarkStatus,
+    MissingReport,
     ParentContact,
     Source,
 )
@@ -176,9 +177,9 @@ def test_today_some_providers_have_reported_and_the_rest_are_flagged(seeded, mai
     page = today_page(school=main, day=MONDAY, now=ELEVEN)
     states = Counter(row.state for row in page.providers)
     flagged = set(
-        Flag.objects.open()
-        .filter(kind=FlagKind.MISSING_REPORT, day=MONDAY, school=main)
-        .values_list("provider_id", flat=True)
+        MissingReport.objects.filter(day=MONDAY, school=main, flag__resolved_at__isnull=True).values_list(
+            "provider_id", flat=True
+        )
     )
 
     assert states["reported"] >= 1 and states["missing"] >= 1

@@ -112,6 +112,37 @@ def test_flag_escalated_reads_escalated(client, admin_assistant, active_placemen
     assert "escalated to the pastoral lead at 12:00" in body
 
 
+def test_who_was_told_shows_on_the_provider_before_any_escalation(
+    client, admin_assistant, pastoral, dsl, active_placement
+):
+    learner = active_placement.learner
+    learner.looked_after = True
+    learner.save()
+    check_flags(10, 5)
+    body = get_today(client, admin_assistant, 10, 10).content.decode()
+    assert "Told: the admin assistants by email and in altprov at 10:05 (AM); the DSL by email" in body
+    assert "pastoral team" not in body
+    # The DSL's notice names no learner on a page every attendance role reads.
+    assert "looked-after" not in body.lower()
+
+    check_flags(12, 0)
+    body = get_today(client, admin_assistant, 12, 10).content.decode()
+    assert "the pastoral team by email and in altprov at 12:00 (AM)" in body
+
+
+def test_escalated_flags_are_on_the_head_and_pastoral_home_pages(client, head, pastoral, active_placement):
+    check_flags(10, 5)
+    client.force_login(head)
+    assert "Riverside Skills has not reported AM" not in client.get(reverse("home")).content.decode()
+    check_flags(12, 0)
+    for user in (head, pastoral):
+        client.force_login(user)
+        with time_machine.travel(london(MONDAY, 12, 10), tick=False):
+            body = client.get(reverse("home")).content.decode()
+        assert "Riverside Skills has not reported AM attendance for 30/11/2026" in body
+        assert f'href="{TODAY}?day=2026-11-30"' in body
+
+
 def test_provider_closed_today_reads_closed(client, admin_assistant, provider, active_placement):
     ProviderClosureFactory(provider=provider, start_date=MONDAY, end_date=MONDAY, reason="Heating failed")
     check_flags(10, 5)
