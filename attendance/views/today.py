@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from altprov.links import revoke
 from altprov.models import School
+from altprov.redirects import safe_next
 from altprov.roles import require_perm
 from placements.models import Placement, Provider, ProviderClosure
 
@@ -63,15 +63,6 @@ def _today_url(day: date | None = None) -> str:
     if day is not None and day != timezone.localdate():
         url += f"?day={day.isoformat()}"
     return url
-
-
-def _next_url(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _provider_at(school: School, pk: int) -> Provider:
@@ -259,13 +250,15 @@ def _record_rows(
 def resend_link(request: HttpRequest, pk: int) -> HttpResponse:
     school = request.school
     provider = _provider_at(school, pk)
+    # Checked before the link is issued: nothing is sent for a request that cannot finish.
+    back = safe_next(request, _today_url())
     url = email_register_link(school=school, provider=provider, by=request.user)
     messages.success(
         request,
         f"A new register link is on its way to {provider.attendance_contact_email}. "
         f"To read it out or send it another way: {url}",
     )
-    return redirect(_next_url(request, _today_url()))
+    return redirect(back)
 
 
 @require_POST
@@ -293,13 +286,14 @@ def chase(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def revoke_link(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_link_for_user(request.user, pk)
+    back = safe_next(request, _today_url())
     revoke(link, by=request.user)
     messages.success(
         request,
         f"The register link for {link.provider or link.school} created "
         f"{timezone.localtime(link.created_at):%d/%m/%Y %H:%M} no longer works.",
     )
-    return redirect(_next_url(request, _today_url()))
+    return redirect(back)
 
 
 def close_flag_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -345,7 +339,7 @@ def register_grid(request: HttpRequest) -> HttpResponse:
 
 def amend_mark_view(request: HttpRequest, pk: int) -> HttpResponse:
     mark = get_mark_for_user(request.user, pk)
-    back = _next_url(
+    back = safe_next(
         request,
         f"{reverse('attendance:register_grid')}?start={mark.date.isoformat()}&end={mark.date.isoformat()}",
     )
