@@ -231,7 +231,10 @@ def today_page(*, school: School, day: date, now: datetime) -> TodayPage:
     closures = {
         c.provider_id: c
         for c in ProviderClosure.objects.filter(
-            provider_id__in={p.provider_id for p in placements}, start_date__lte=day, end_date__gte=day
+            school=school,
+            provider_id__in={p.provider_id for p in placements},
+            start_date__lte=day,
+            end_date__gte=day,
         )
     }
     marks = {

@@ -172,7 +172,7 @@ def record_marks_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     closure = ProviderClosure.objects.filter(
-        provider=provider, start_date__lte=day, end_date__gte=day
+        school=school, provider=provider, start_date__lte=day, end_date__gte=day
     ).first()
     return render(
         request,
