@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from altprov.history import COST_FIELDS, history_rows
 from altprov.roles import perms_at, require_perm, school_ids
 
-from ..access import get_placement_for_user
+from ..access import get_placement_for_user, sees_learner_needs
 from ..filters import PlacementFilterForm
 from ..forms import (
     CeasePlacementForm,
@@ -87,7 +87,8 @@ def placement_create(request: HttpRequest) -> HttpResponse:
 def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     placement = get_placement_for_user(request.user, pk)
     can = perms_at(request.user, placement.school_id)
-    problems = placement.activation_problems() if placement.status == Status.AGREED else []
+    needs = sees_learner_needs(can)
+    problems = placement.activation_problems(sees_needs=needs) if placement.status == Status.AGREED else []
     return render(
         request,
         "placements/placement_detail.html",
@@ -97,8 +98,8 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "targets": placement.targets.all(),
             "timeline": placement.status_changes.select_related("changed_by"),
             "activation_problems": problems,
-            "warnings": placement.registration_warnings()
-            + provider_registration_warnings(placement.provider)
+            "warnings": placement.registration_warnings(sees_needs=needs)
+            + provider_registration_warnings(placement.provider, school=placement.school, sees_needs=needs)
             + placement.part_time_problems(),
             "history": history_rows(placement, hidden=() if "placement.cost.view" in can else COST_FIELDS)
             if "history.view" in can
