@@ -66,7 +66,18 @@ ABSENCE_CODES = frozenset(
     c.code for c in CODES.values() if c.counts in (Counts.AUTHORISED, Counts.UNAUTHORISED)
 )
 POSSIBLE_CODES = ATTENDED_CODES | ABSENCE_CODES
+# Not possible sessions that may still be recorded for an absent learner.
+UNABLE_TO_ATTEND_CODES = frozenset({"Q", "Y1", "Y2", "Y3", "Y7"})
+# Every reason an absence can be recorded with (the register code, or for dual
+# registration the reason kept beside the D).
+ABSENCE_REASON_CODES = ABSENCE_CODES | UNABLE_TO_ATTEND_CODES
+# Absent with no reason known: N (not yet provided) and O (other or unknown).
+# These are told to the DSL for a vulnerable learner, put on the day's
+# parent-contact list and counted as "absent, no reason" on the follow-up list.
 UNEXPLAINED_CODES = frozenset({"N", "O"})
+# N must not stay on the register: after five school days it is replaced with the
+# right code, or O ("Working together to improve school attendance", 2024).
+NOT_YET_PROVIDED = "N"
 PROVIDER_ABSENCE_CHOICES = [(c.code, f"{c.code} – {c.meaning}") for c in CODES.values() if c.provider_reason]
 ABSENCE_CHOICES = [(code, f"{code} – {CODES[code].meaning}") for code in CODES if code in ABSENCE_CODES]
 

@@ -20,7 +20,6 @@ from altprov.roles import require_perm
 from placements.models import Placement, Provider, ProviderClosure
 
 from ..access import get_flag_for_user, get_link_for_user, get_mark_for_user
-from ..codes import UNEXPLAINED_CODES
 from ..daily_links import email_register_link
 from ..expected import expected_sessions, school_days
 from ..forms.staff import (
@@ -356,7 +355,7 @@ def amend_mark_view(request: HttpRequest, pk: int) -> HttpResponse:
             amendment = amend_mark(
                 mark=locked, entry=form.amended_entry(), reason=form.cleaned_data["reason"], by=request.user
             )
-            if amendment is not None and locked.code in UNEXPLAINED_CODES:
+            if amendment is not None:
                 alert_dsl_for_unexplained(mark.school, [locked])
         if amendment is None:
             form.add_error(None, "Nothing has changed: the mark already says that.")
@@ -382,7 +381,7 @@ def amend_mark_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_perm("attendance.view")
 def unexplained(request: HttpRequest) -> HttpResponse:
-    """N marks still unexplained after five school days: each needs a reason or a decision."""
+    """Absences still awaiting a reason (N) after five school days: each needs a reason or a decision."""
     school = request.school
     local_today = timezone.localdate()
     # A year back always holds five school days, even across the summer holiday.
@@ -394,7 +393,7 @@ def unexplained(request: HttpRequest) -> HttpResponse:
         cutoff = days[-UNEXPLAINED_AFTER_SCHOOL_DAYS]
         marks = (
             AttendanceMark.objects.filter(school=school, date__lt=cutoff)
-            .unexplained()
+            .awaiting_reason()
             .select_related("placement__learner", "placement__provider")
             .order_by("date", "session", "placement__learner__legal_last_name", "pk")
         )
