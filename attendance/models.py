@@ -154,6 +154,12 @@ class MarkAmendment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     by_provider = models.BooleanField(default=False)
+    source = models.CharField(
+        max_length=20,
+        choices=Source.choices,
+        default=Source.STAFF,
+        help_text="How the new value reached altprov: the marks export gives it as the mark's source.",
+    )
     reason = models.CharField(max_length=300)
     old_status = models.CharField(max_length=10, choices=MarkStatus.choices)
     old_code = models.CharField(max_length=3)
@@ -170,6 +176,11 @@ class MarkAmendment(models.Model):
             models.CheckConstraint(condition=~Q(reason=""), name="amendment_has_reason"),
             models.CheckConstraint(
                 condition=Q(by_provider=True) | Q(by__isnull=False), name="amendment_has_author"
+            ),
+            models.CheckConstraint(
+                condition=Q(by_provider=True, source=Source.PROVIDER_LINK)
+                | (Q(by_provider=False) & ~Q(source=Source.PROVIDER_LINK)),
+                name="amendment_source_matches_author",
             ),
         ]
 

@@ -98,8 +98,13 @@ def mark_values(mark_or_entry) -> tuple:
     )
 
 
-def amend_mark(*, mark: AttendanceMark, entry: MarkInput, reason: str, by=None) -> MarkAmendment | None:
-    """Change a mark, keeping the old value, the reason, who and when."""
+def amend_mark(
+    *, mark: AttendanceMark, entry: MarkInput, reason: str, by=None, source: str = Source.STAFF
+) -> MarkAmendment | None:
+    """Change a mark, keeping the old value, the reason, who, how and when.
+
+    Without `by` the provider corrected it through its link, whatever `source` says.
+    """
     old, new = mark_values(mark), mark_values(entry)
     if old == new:
         return None
@@ -107,6 +112,7 @@ def amend_mark(*, mark: AttendanceMark, entry: MarkInput, reason: str, by=None) 
         mark=mark,
         by=by,
         by_provider=by is None,
+        source=Source.PROVIDER_LINK if by is None else source,
         reason=reason,
         old_status=old[0],
         old_code=old[1],
@@ -180,7 +186,9 @@ def record_marks(
                 continue
             if source != Source.PROVIDER_LINK and not reason:
                 raise ValueError("A staff change to an existing mark needs a reason.")
-            amendment = amend_mark(mark=mark, entry=e, reason=reason or PROVIDER_CORRECTION, by=by)
+            amendment = amend_mark(
+                mark=mark, entry=e, reason=reason or PROVIDER_CORRECTION, by=by, source=source
+            )
             if amendment:
                 result.amended.append(amendment)
         _after_recording(school, result, source=source)
