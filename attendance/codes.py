@@ -45,7 +45,8 @@ CODES: dict[str, Code] = {
         Code("J1", "Interview for employment or education", Counts.AUTHORISED, provider_reason=True),
         Code("R", "Religious observance", Counts.AUTHORISED, provider_reason=True),
         Code("S", "Study leave", Counts.AUTHORISED),
-        Code("T", "Mobile child (traveller) travelling", Counts.AUTHORISED),
+        # 2024 regulations: leave while a parent travels for work; the "traveller" wording is gone.
+        Code("T", "Leave of absence: parent travelling for occupational purposes", Counts.AUTHORISED),
         # Unauthorised absence.
         Code("G", "Holiday not authorised by the school", Counts.UNAUTHORISED),
         Code("N", "Reason for absence not yet provided", Counts.UNAUTHORISED, provider_reason=True),
