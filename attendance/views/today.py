@@ -363,7 +363,7 @@ def amend_mark_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 f"{learner_session(locked.placement, locked.session)} on {locked.date:%d/%m/%Y} "
-                f"changed from {amendment.old_code} to {amendment.new_code}.",
+                f"changed {_change_words(amendment, locked)}.",
             )
             return redirect(back)
     return render(
@@ -377,6 +377,13 @@ def amend_mark_view(request: HttpRequest, pk: int) -> HttpResponse:
             "back": back,
         },
     )
+
+
+def _change_words(amendment, mark: AttendanceMark) -> str:
+    # A dual-registered mark stays D whatever the absence's reason: say what it is now instead.
+    if amendment.old_code == amendment.new_code:
+        return f"to “{mark_words(mark)}”"
+    return f"from {amendment.old_code} to {amendment.new_code}"
 
 
 @require_perm("attendance.view")

@@ -128,8 +128,9 @@ def test_amending_a_dual_registered_absence_changes_its_reason_and_note(client, 
             "note": absent.note,
             "reason": "Provider corrected: no reason given",
         },
+        follow=True,
     )
-    assert response.status_code == 302
+    assert "changed to “Absent: reason for absence not yet provided”" in response.content.decode()
     absent.refresh_from_db()
     assert (absent.code, absent.dual_absence_reason) == ("D", "N")
     assert absent.note == f"Absence reported: N – {CODES['N'].meaning}"
