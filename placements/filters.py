@@ -32,20 +32,15 @@ class ListFilterForm(forms.Form):
                 messages.warning(request, f"That {label} is not one to filter by: it has been left out.")
 
 
-def _optional(field: forms.Field) -> forms.Field:
-    field.required = False
-    return field
-
-
 class LearnerFilterForm(ListFilterForm):
     q = forms.CharField(label="Name or UPN", max_length=100, required=False)
-    year = _optional(
-        forms.TypedChoiceField(label="Year group", choices=[(y, y) for y in range(1, 15)], coerce=int)
+    year = forms.TypedChoiceField(
+        label="Year group", choices=[(y, y) for y in range(1, 15)], coerce=int, required=False
     )
-    sen = _optional(forms.ChoiceField(label="SEN status", choices=SenStatus.choices))
-    looked_after = _optional(forms.ChoiceField(label="Looked-after", choices=[("yes", "Yes")]))
-    provider = _optional(forms.ModelChoiceField(label="Provider", queryset=Provider.objects.none()))
-    status = _optional(forms.ChoiceField(label="Placement status", choices=Status.choices))
+    sen = forms.ChoiceField(label="SEN status", choices=SenStatus.choices, required=False)
+    looked_after = forms.ChoiceField(label="Looked-after", choices=[("yes", "Yes")], required=False)
+    provider = forms.ModelChoiceField(label="Provider", queryset=Provider.objects.none(), required=False)
+    status = forms.ChoiceField(label="Placement status", choices=Status.choices, required=False)
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,9 +48,9 @@ class LearnerFilterForm(ListFilterForm):
 
 
 class PlacementFilterForm(ListFilterForm):
-    status = _optional(forms.ChoiceField(label="Status", choices=[("all", "All"), *Status.choices]))
-    provider = _optional(forms.ModelChoiceField(label="Provider", queryset=Provider.objects.none()))
-    visiting = _optional(forms.ModelChoiceField(label="Visiting staff", queryset=User.objects.none()))
+    status = forms.ChoiceField(label="Status", choices=[("all", "All"), *Status.choices], required=False)
+    provider = forms.ModelChoiceField(label="Provider", queryset=Provider.objects.none(), required=False)
+    visiting = forms.ModelChoiceField(label="Visiting staff", queryset=User.objects.none(), required=False)
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
