@@ -6,13 +6,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .forms import SchoolSettingsForm
 from .history import history_rows
+from .redirects import safe_next
 from .roles import perms_at, require_perm
 from .schools import SESSION_KEY
 
@@ -31,10 +32,7 @@ def switch_school(request: HttpRequest) -> HttpResponse:
     else:
         request.session[SESSION_KEY] = school.pk
         messages.success(request, f"You are now working in {school.name}.")
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "home"
-    return redirect(target)
+    return redirect(safe_next(request, reverse("home")))
 
 
 @login_not_required

@@ -45,7 +45,8 @@ CODES: dict[str, Code] = {
         Code("J1", "Interview for employment or education", Counts.AUTHORISED, provider_reason=True),
         Code("R", "Religious observance", Counts.AUTHORISED, provider_reason=True),
         Code("S", "Study leave", Counts.AUTHORISED),
-        Code("T", "Mobile child (traveller) travelling", Counts.AUTHORISED),
+        # 2024 regulations: leave while a parent travels for work; the "traveller" wording is gone.
+        Code("T", "Leave of absence: parent travelling for occupational purposes", Counts.AUTHORISED),
         # Unauthorised absence.
         Code("G", "Holiday not authorised by the school", Counts.UNAUTHORISED),
         Code("N", "Reason for absence not yet provided", Counts.UNAUTHORISED, provider_reason=True),
@@ -66,7 +67,18 @@ ABSENCE_CODES = frozenset(
     c.code for c in CODES.values() if c.counts in (Counts.AUTHORISED, Counts.UNAUTHORISED)
 )
 POSSIBLE_CODES = ATTENDED_CODES | ABSENCE_CODES
+# Not possible sessions that may still be recorded for an absent learner.
+UNABLE_TO_ATTEND_CODES = frozenset({"Q", "Y1", "Y2", "Y3", "Y7"})
+# Every reason an absence can be recorded with (the register code, or for dual
+# registration the reason kept beside the D).
+ABSENCE_REASON_CODES = ABSENCE_CODES | UNABLE_TO_ATTEND_CODES
+# Absent with no reason known: N (not yet provided) and O (other or unknown).
+# These are told to the DSL for a vulnerable learner, put on the day's
+# parent-contact list and counted as "absent, no reason" on the follow-up list.
 UNEXPLAINED_CODES = frozenset({"N", "O"})
+# N must not stay on the register: after five school days it is replaced with the
+# right code, or O ("Working together to improve school attendance", 2024).
+NOT_YET_PROVIDED = "N"
 PROVIDER_ABSENCE_CHOICES = [(c.code, f"{c.code} – {c.meaning}") for c in CODES.values() if c.provider_reason]
 ABSENCE_CHOICES = [(code, f"{code} – {CODES[code].meaning}") for code in CODES if code in ABSENCE_CODES]
 

@@ -105,6 +105,7 @@ class Planned:
     source: str = Source.PROVIDER_LINK
     late_minutes: int | None = None
     note: str = ""
+    dual_absence_reason: str = ""
     # For an N: the code it is amended to once settled, and whether home was called while it was open.
     settle_as: str = ""
     called_home: bool = False
@@ -211,6 +212,7 @@ def _dual_registered(mark: Planned) -> None:
     provider's reason goes in the note (as attendance.recording keeps it)."""
     reason = f"Absence reported: {mark.code} – {CODES[mark.code].meaning}"
     mark.note = f"{reason}. {mark.note}" if mark.note else reason
+    mark.dual_absence_reason = mark.code
     mark.code, mark.settle_as, mark.called_home = "D", "", False
 
 
@@ -354,6 +356,7 @@ def _insert_marks(wanted: list[Planned], staff: dict[int, Staff], *, now: dateti
                 late_minutes=m.late_minutes,
                 code=m.code,
                 note=m.note,
+                dual_absence_reason=m.dual_absence_reason,
                 source=m.source,
                 entered_by_id=None
                 if m.source == Source.PROVIDER_LINK

@@ -8,10 +8,13 @@ import csv
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
 from placements.models import Learner
 
 from .figures import figures_for, term_so_far, this_term
-from .models import AttendanceMark
+from .models import AttendanceMark, MarkAmendment
 
 MARKS_HEADER = ["UPN", "surname", "forename", "date", "session", "code", "source", "provider"]
 SUMMARY_HEADER = [
@@ -95,10 +98,16 @@ def csv_lines(rows: Iterable[Iterable]) -> Iterator[str]:
 
 
 def marks_rows(*, school_id: int, start: date, end: date) -> Iterator[list]:
-    """The header, then one row per session mark of the school between start and end."""
+    """The header, then one row per session mark of the school between start and end.
+
+    The source is that of the mark's current value: a provider's mark that staff
+    amended after a phone call reads "phone", not "provider_link".
+    """
     yield MARKS_HEADER
+    latest = MarkAmendment.objects.filter(mark=OuterRef("pk")).order_by("-at", "-pk").values("source")[:1]
     marks = (
         AttendanceMark.objects.filter(school_id=school_id, date__range=(start, end))
+        .annotate(current_source=Coalesce(Subquery(latest), F("source")))
         .order_by(
             "placement__learner__legal_last_name",
             "placement__learner__legal_first_name",
@@ -113,7 +122,7 @@ def marks_rows(*, school_id: int, start: date, end: date) -> Iterator[list]:
             "date",
             "session",
             "code",
-            "source",
+            "current_source",
             "placement__provider__name",
         )
     )

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from placements.models import Learner, Placement, Term
 
-from .codes import CODES, UNEXPLAINED_CODES, Counts
+from .codes import CODES, Counts
 from .expected import expected_sessions
 from .models import AttendanceMark, ContactMethod, Intervention, InterventionKind, ParentContact
 
@@ -290,14 +290,13 @@ def follow_up_rows(*, school, period: Period, today: date) -> list[FollowUpRow]:
     )
     rows = {learner.pk: FollowUpRow(learner, figures[learner.pk], listed[learner.pk]) for learner in learners}
     unexplained = (
-        AttendanceMark.objects.filter(
-            date=today, code__in=UNEXPLAINED_CODES, placement__learner_id__in=list(listed)
-        )
+        AttendanceMark.objects.filter(date=today, placement__learner_id__in=list(listed))
+        .unexplained()
         .order_by("session")
-        .values_list("placement__learner_id", "session", "code")
+        .values_list("placement__learner_id", "session", "code", "dual_absence_reason")
     )
-    for learner_id, session, code in unexplained:
-        rows[learner_id].unexplained_today.append((session, code))
+    for learner_id, session, code, dual_reason in unexplained:
+        rows[learner_id].unexplained_today.append((session, dual_reason or code))
     return sorted(
         rows.values(),
         key=lambda row: (

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from altprov.models import Flag, School
 from placements.models import Contact, Learner, Placement, Provider
 
-from .codes import ABSENCE_CODES, ATTENDED_CODES, CODES
+from .codes import ABSENCE_REASON_CODES, ATTENDED_CODES, CODES, NOT_YET_PROVIDED, UNEXPLAINED_CODES
 
 
 class Session(models.TextChoices):
@@ -36,8 +36,23 @@ class AttendanceMarkQuerySet(models.QuerySet):
     def for_learner(self, learner):
         return self.filter(placement__learner=learner)
 
+    def absent_for(self, codes):
+        """Absences whose reason is one of `codes`, under any arrangement.
+
+        A dual-registered absence is D on the register; its reason is kept beside it.
+        """
+        codes = sorted(codes)
+        return self.filter(status=MarkStatus.ABSENT).filter(
+            Q(code__in=codes) | Q(code="D", dual_absence_reason__in=codes)
+        )
+
     def unexplained(self):
-        return self.filter(code="N")
+        """Absent with no reason known (codes.UNEXPLAINED_CODES)."""
+        return self.absent_for(UNEXPLAINED_CODES)
+
+    def awaiting_reason(self):
+        """Absent with the reason still to come (N): to be replaced within five school days."""
+        return self.absent_for({NOT_YET_PROVIDED})
 
 
 class AttendanceMark(models.Model):
@@ -53,6 +68,12 @@ class AttendanceMark(models.Model):
     late_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     code = models.CharField(max_length=3, choices=[(c, f"{c} – {v.meaning}") for c, v in CODES.items()])
     note = models.CharField(max_length=300, blank=True)
+    dual_absence_reason = models.CharField(
+        max_length=3,
+        blank=True,
+        help_text="A dual-registered absence is D on the register: the reason given is kept here. "
+        "Every other absence has its reason in the code.",
+    )
     source = models.CharField(max_length=20, choices=Source.choices)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -75,11 +96,16 @@ class AttendanceMark(models.Model):
                     Q(status__in=[MarkStatus.PRESENT, MarkStatus.LATE])
                     & Q(code__in=sorted(ATTENDED_CODES | {"D"}))
                 )
-                | (
-                    Q(status=MarkStatus.ABSENT)
-                    & Q(code__in=sorted(ABSENCE_CODES | {"D", "Q", "Y1", "Y2", "Y3", "Y7"}))
-                ),
+                | (Q(status=MarkStatus.ABSENT) & Q(code__in=sorted(ABSENCE_REASON_CODES | {"D"}))),
                 name="mark_code_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(code="D", status=MarkStatus.ABSENT)
+                    & Q(dual_absence_reason__in=sorted(ABSENCE_REASON_CODES))
+                )
+                | (~Q(code="D", status=MarkStatus.ABSENT) & Q(dual_absence_reason="")),
+                name="mark_dual_absence_has_reason",
             ),
             models.CheckConstraint(
                 condition=~Q(status=MarkStatus.LATE) | Q(late_minutes__gt=0),
@@ -102,6 +128,22 @@ class AttendanceMark(models.Model):
     def meaning(self) -> str:
         return CODES[self.code].meaning
 
+    @property
+    def absence_reason(self) -> str:
+        """Why the learner was absent, under any arrangement ("" when present or late)."""
+        if self.status != MarkStatus.ABSENT:
+            return ""
+        return self.dual_absence_reason or self.code
+
+    @property
+    def absence_meaning(self) -> str:
+        return CODES[self.absence_reason].meaning if self.absence_reason else ""
+
+    @property
+    def is_unexplained(self) -> bool:
+        """Absent with no reason known: the same rule as AttendanceMarkQuerySet.unexplained()."""
+        return self.absence_reason in UNEXPLAINED_CODES
+
 
 class MarkAmendment(models.Model):
     """A correction: the old and new values, the reason, who and when."""
@@ -112,6 +154,12 @@ class MarkAmendment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     by_provider = models.BooleanField(default=False)
+    source = models.CharField(
+        max_length=20,
+        choices=Source.choices,
+        default=Source.STAFF,
+        help_text="How the new value reached altprov: the marks export gives it as the mark's source.",
+    )
     reason = models.CharField(max_length=300)
     old_status = models.CharField(max_length=10, choices=MarkStatus.choices)
     old_code = models.CharField(max_length=3)
@@ -128,6 +176,11 @@ class MarkAmendment(models.Model):
             models.CheckConstraint(condition=~Q(reason=""), name="amendment_has_reason"),
             models.CheckConstraint(
                 condition=Q(by_provider=True) | Q(by__isnull=False), name="amendment_has_author"
+            ),
+            models.CheckConstraint(
+                condition=Q(by_provider=True, source=Source.PROVIDER_LINK)
+                | (Q(by_provider=False) & ~Q(source=Source.PROVIDER_LINK)),
+                name="amendment_source_matches_author",
             ),
         ]
 

@@ -5,6 +5,7 @@ constraint, so a double click or two concurrent submissions store one).
 A different value later is an amendment that keeps the old one.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,7 +17,7 @@ from altprov.models import Role, School
 from altprov.notifications import notify, staff_with_role
 from placements.models import Arrangement, Placement
 
-from .codes import CODES, UNEXPLAINED_CODES, attended_code
+from .codes import CODES, NOT_YET_PROVIDED, attended_code
 from .models import AttendanceMark, MarkAmendment, MarkStatus, Source
 
 PROVIDER_CORRECTION = "corrected by provider"
@@ -54,32 +55,64 @@ def code_for(entry: MarkInput) -> str:
     return entry.code
 
 
+def dual_absence_reason_for(entry: MarkInput) -> str:
+    """For a dual-registered absence, the reason given (the register says D): the rules decide by it."""
+    if entry.status == MarkStatus.ABSENT and entry.placement.arrangement == Arrangement.DUAL:
+        return entry.code or NOT_YET_PROVIDED
+    return ""
+
+
+REPORTED = re.compile(r"^Absence reported: [A-Z][0-9]? – [^.]*\.? ?")
+
+
 def _note_for(entry: MarkInput) -> str:
-    """For dual registration the absence reason is not the register code: keep it in the note."""
-    if entry.status != MarkStatus.ABSENT or entry.placement.arrangement != Arrangement.DUAL or not entry.code:
+    """For dual registration the reason is not the register code: the note says it too, for people."""
+    reason_code = dual_absence_reason_for(entry)
+    if not reason_code:
         return entry.note
-    reason = f"Absence reported: {entry.code} – {CODES[entry.code].meaning}"
-    if reason in entry.note:
+    reason = f"Absence reported: {reason_code} – {CODES[reason_code].meaning}"
+    if entry.note.startswith(reason):
         return entry.note
-    return f"{reason}. {entry.note}" if entry.note else reason
+    # A changed reason replaces the one the note said before.
+    rest = REPORTED.sub("", entry.note)
+    return f"{reason}. {rest}" if rest else reason
 
 
-def _values(mark_or_entry) -> tuple:
+def mark_values(mark_or_entry) -> tuple:
+    """What a mark says, or what an entry would make it say: equal values need no amendment."""
     if isinstance(mark_or_entry, MarkInput):
         late = mark_or_entry.late_minutes if mark_or_entry.status == MarkStatus.LATE else None
-        return (mark_or_entry.status, code_for(mark_or_entry), late, _note_for(mark_or_entry))
-    return (mark_or_entry.status, mark_or_entry.code, mark_or_entry.late_minutes, mark_or_entry.note)
+        return (
+            mark_or_entry.status,
+            code_for(mark_or_entry),
+            late,
+            _note_for(mark_or_entry),
+            dual_absence_reason_for(mark_or_entry),
+        )
+    return (
+        mark_or_entry.status,
+        mark_or_entry.code,
+        mark_or_entry.late_minutes,
+        mark_or_entry.note,
+        mark_or_entry.dual_absence_reason,
+    )
 
 
-def amend_mark(*, mark: AttendanceMark, entry: MarkInput, reason: str, by=None) -> MarkAmendment | None:
-    """Change a mark, keeping the old value, the reason, who and when."""
-    old, new = _values(mark), _values(entry)
+def amend_mark(
+    *, mark: AttendanceMark, entry: MarkInput, reason: str, by=None, source: str = Source.STAFF
+) -> MarkAmendment | None:
+    """Change a mark, keeping the old value, the reason, who, how and when.
+
+    Without `by` the provider corrected it through its link, whatever `source` says.
+    """
+    old, new = mark_values(mark), mark_values(entry)
     if old == new:
         return None
     amendment = MarkAmendment.objects.create(
         mark=mark,
         by=by,
         by_provider=by is None,
+        source=Source.PROVIDER_LINK if by is None else source,
         reason=reason,
         old_status=old[0],
         old_code=old[1],
@@ -90,8 +123,8 @@ def amend_mark(*, mark: AttendanceMark, entry: MarkInput, reason: str, by=None) 
         new_late_minutes=new[2],
         new_note=new[3],
     )
-    mark.status, mark.code, mark.late_minutes, mark.note = new
-    mark.save(update_fields=["status", "code", "late_minutes", "note"])
+    mark.status, mark.code, mark.late_minutes, mark.note, mark.dual_absence_reason = new
+    mark.save(update_fields=["status", "code", "late_minutes", "note", "dual_absence_reason"])
     return amendment
 
 
@@ -129,6 +162,7 @@ def record_marks(
                 code=code_for(e),
                 late_minutes=e.late_minutes if e.status == MarkStatus.LATE else None,
                 note=_note_for(e),
+                dual_absence_reason=dual_absence_reason_for(e),
                 source=source,
                 entered_by=by,
                 is_extra=extra,
@@ -145,14 +179,16 @@ def record_marks(
         }
         for e in entries:
             mark = stored[(e.placement.pk, e.day, e.session)]
-            if (e.placement.pk, e.day, e.session) not in before and _values(mark) == _values(e):
+            if (e.placement.pk, e.day, e.session) not in before and mark_values(mark) == mark_values(e):
                 result.created.append(mark)
                 continue
             if e.only_if_new:
                 continue
             if source != Source.PROVIDER_LINK and not reason:
                 raise ValueError("A staff change to an existing mark needs a reason.")
-            amendment = amend_mark(mark=mark, entry=e, reason=reason or PROVIDER_CORRECTION, by=by)
+            amendment = amend_mark(
+                mark=mark, entry=e, reason=reason or PROVIDER_CORRECTION, by=by, source=source
+            )
             if amendment:
                 result.amended.append(amendment)
         _after_recording(school, result, source=source)
@@ -167,7 +203,7 @@ def _after_recording(school: School, result: RecordResult, *, source: str) -> No
     for provider_id, day in touched:
         resolve_complete_flags(school_id=school.pk, provider_id=provider_id, day=day)
     marks = result.created + [a.mark for a in result.amended]
-    alert_dsl_for_unexplained(school, [m for m in marks if m.code in UNEXPLAINED_CODES])
+    alert_dsl_for_unexplained(school, [m for m in marks if m.is_unexplained])
     if source == Source.PROVIDER_LINK:
         for amendment in result.amended:
             mark = amendment.mark
@@ -188,7 +224,14 @@ def is_vulnerable(learner) -> bool:
 
 
 def alert_dsl_for_unexplained(school: School, marks: list[AttendanceMark]) -> None:
+    """Tell the DSL about each absence with no reason known of a vulnerable learner, once per mark.
+
+    Decided by the absence's reason, whatever the arrangement: a dual-registered
+    absence is D on the register but still unexplained.
+    """
     for mark in marks:
+        if not mark.is_unexplained:
+            continue
         learner = mark.placement.learner
         if not is_vulnerable(learner):
             continue

@@ -19,7 +19,6 @@ from django.utils import timezone
 from altprov.models import FlagStage, LinkPurpose, LinkToken, School
 from placements.models import Learner, Placement, Provider, ProviderClosure
 
-from .codes import UNEXPLAINED_CODES
 from .expected import SESSIONS, expected_sessions, school_days
 from .missing import cutoffs
 from .models import AttendanceMark, ChaseNote, MarkStatus, MissingReport, ParentContact
@@ -42,7 +41,9 @@ def mark_words(mark: AttendanceMark) -> str:
         return f"Late ({mark.late_minutes} min)" if mark.late_minutes else "Late"
     if mark.status == MarkStatus.PRESENT:
         return "Present"
-    return f"Absent: {mark.meaning[:1].lower()}{mark.meaning[1:]}"
+    # By the reason, so a dual-registered absence (D) says why, not "attending the other school".
+    meaning = mark.absence_meaning
+    return f"Absent: {meaning[:1].lower()}{meaning[1:]}"
 
 
 @dataclass
@@ -243,7 +244,10 @@ def today_page(*, school: School, day: date, now: datetime) -> TodayPage:
     closures = {
         c.provider_id: c
         for c in ProviderClosure.objects.filter(
-            provider_id__in={p.provider_id for p in placements}, start_date__lte=day, end_date__gte=day
+            school=school,
+            provider_id__in={p.provider_id for p in placements},
+            start_date__lte=day,
+            end_date__gte=day,
         )
     }
     marks = {
@@ -309,7 +313,7 @@ def today_page(*, school: School, day: date, now: datetime) -> TodayPage:
 def _parent_calls(school: School, day: date, marks) -> list[ParentCall]:
     absent = defaultdict(list)
     for mark in sorted(marks, key=lambda m: m.session):
-        if mark.status == MarkStatus.ABSENT and mark.code in UNEXPLAINED_CODES:
+        if mark.is_unexplained:
             absent[mark.placement.learner_id].append(mark)
     if not absent:
         return []

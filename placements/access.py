@@ -12,6 +12,14 @@ from altprov.roles import check_perm, school_ids
 
 from .models import EvidenceItem, Learner, Placement, Provider, SchoolClosure, Term
 
+# Wording drawn from a learner's needs (looked-after, EHC plan, behaviour risk
+# assessment) reaches only the roles that see safeguarding or SEN detail.
+NEEDS_PERMS = frozenset({"learner.passport.view", "learner.safeguarding"})
+
+
+def sees_learner_needs(can: frozenset[str]) -> bool:
+    return bool(NEEDS_PERMS & can)
+
 
 def _scoped(queryset, user, pk: int, perm: str, view_perm: str):
     obj = get_object_or_404(queryset.filter(school_id__in=school_ids(user)), pk=pk)

@@ -30,8 +30,9 @@ def mark_in_words(mark: AttendanceMark | None) -> str:
         return f"Late {mark.late_minutes} min"
     if mark.status == MarkStatus.ABSENT:
         # A code the school chose (exclusion, leave) is the school's business, not the provider's.
-        if mark.code in PROVIDER_REASONS:
-            return f"Absent – {mark.code} {CODES[mark.code].meaning}"
+        reason = mark.absence_reason
+        if reason in PROVIDER_REASONS:
+            return f"Absent – {reason} {CODES[reason].meaning}"
         return "Absent (recorded by the school)"
     return "Present"
 

@@ -14,7 +14,7 @@ from placements.models import Placement
 from ..codes import ABSENCE_CHOICES
 from ..expected import is_expected
 from ..models import AttendanceMark, MarkStatus, Session, Source
-from ..recording import MarkInput, code_for
+from ..recording import MarkInput, mark_values
 
 STAFF_SOURCES = [
     (Source.PHONE, "Phone call"),
@@ -103,20 +103,15 @@ def mark_initial(mark: AttendanceMark | None) -> dict:
     return {
         "status": mark.status,
         "late_minutes": mark.late_minutes,
-        "code": mark.code if mark.status == MarkStatus.ABSENT else "",
+        # The reason, not the register code: a dual-registered absence is D, which is no reason.
+        "code": mark.absence_reason,
         "note": mark.note,
     }
 
 
 def changes(mark: AttendanceMark, entry: MarkInput) -> bool:
     """Would recording `entry` change what `mark` says? (Then it is an amendment and needs a reason.)"""
-    late = entry.late_minutes if entry.status == MarkStatus.LATE else None
-    return (mark.status, mark.code, mark.late_minutes, mark.note) != (
-        entry.status,
-        code_for(entry),
-        late,
-        entry.note,
-    )
+    return mark_values(mark) != mark_values(entry)
 
 
 class SessionMarkForm(MarkFieldsForm):

@@ -135,7 +135,9 @@ def build_register(link: LinkToken, now: datetime) -> Register:
     if previous is not None and previous.complete:
         previous = None
     closure = (
-        ProviderClosure.objects.filter(provider=link.provider, start_date__lte=today, end_date__gte=today)
+        ProviderClosure.objects.filter(
+            school=link.school, provider=link.provider, start_date__lte=today, end_date__gte=today
+        )
         .only("pk", "reason", "start_date", "end_date")
         .first()
     )

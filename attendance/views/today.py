@@ -11,16 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from altprov.links import revoke
 from altprov.models import School
+from altprov.redirects import safe_next
 from altprov.roles import require_perm
 from placements.models import Placement, Provider, ProviderClosure
 
 from ..access import get_flag_for_user, get_link_for_user, get_mark_for_user
-from ..codes import UNEXPLAINED_CODES
 from ..daily_links import email_register_link
 from ..expected import expected_sessions, school_days
 from ..forms.staff import (
@@ -63,15 +62,6 @@ def _today_url(day: date | None = None) -> str:
     if day is not None and day != timezone.localdate():
         url += f"?day={day.isoformat()}"
     return url
-
-
-def _next_url(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _provider_at(school: School, pk: int) -> Provider:
@@ -181,7 +171,7 @@ def record_marks_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     closure = ProviderClosure.objects.filter(
-        provider=provider, start_date__lte=day, end_date__gte=day
+        school=school, provider=provider, start_date__lte=day, end_date__gte=day
     ).first()
     return render(
         request,
@@ -259,13 +249,15 @@ def _record_rows(
 def resend_link(request: HttpRequest, pk: int) -> HttpResponse:
     school = request.school
     provider = _provider_at(school, pk)
+    # Checked before the link is issued: nothing is sent for a request that cannot finish.
+    back = safe_next(request, _today_url())
     url = email_register_link(school=school, provider=provider, by=request.user)
     messages.success(
         request,
         f"A new register link is on its way to {provider.attendance_contact_email}. "
         f"To read it out or send it another way: {url}",
     )
-    return redirect(_next_url(request, _today_url()))
+    return redirect(back)
 
 
 @require_POST
@@ -293,13 +285,14 @@ def chase(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def revoke_link(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_link_for_user(request.user, pk)
+    back = safe_next(request, _today_url())
     revoke(link, by=request.user)
     messages.success(
         request,
         f"The register link for {link.provider or link.school} created "
         f"{timezone.localtime(link.created_at):%d/%m/%Y %H:%M} no longer works.",
     )
-    return redirect(_next_url(request, _today_url()))
+    return redirect(back)
 
 
 def close_flag_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -345,7 +338,7 @@ def register_grid(request: HttpRequest) -> HttpResponse:
 
 def amend_mark_view(request: HttpRequest, pk: int) -> HttpResponse:
     mark = get_mark_for_user(request.user, pk)
-    back = _next_url(
+    back = safe_next(
         request,
         f"{reverse('attendance:register_grid')}?start={mark.date.isoformat()}&end={mark.date.isoformat()}",
     )
@@ -362,7 +355,7 @@ def amend_mark_view(request: HttpRequest, pk: int) -> HttpResponse:
             amendment = amend_mark(
                 mark=locked, entry=form.amended_entry(), reason=form.cleaned_data["reason"], by=request.user
             )
-            if amendment is not None and locked.code in UNEXPLAINED_CODES:
+            if amendment is not None:
                 alert_dsl_for_unexplained(mark.school, [locked])
         if amendment is None:
             form.add_error(None, "Nothing has changed: the mark already says that.")
@@ -370,7 +363,7 @@ def amend_mark_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 f"{learner_session(locked.placement, locked.session)} on {locked.date:%d/%m/%Y} "
-                f"changed from {amendment.old_code} to {amendment.new_code}.",
+                f"changed {_change_words(amendment, locked)}.",
             )
             return redirect(back)
     return render(
@@ -386,9 +379,16 @@ def amend_mark_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _change_words(amendment, mark: AttendanceMark) -> str:
+    # A dual-registered mark stays D whatever the absence's reason: say what it is now instead.
+    if amendment.old_code == amendment.new_code:
+        return f"to “{mark_words(mark)}”"
+    return f"from {amendment.old_code} to {amendment.new_code}"
+
+
 @require_perm("attendance.view")
 def unexplained(request: HttpRequest) -> HttpResponse:
-    """N marks still unexplained after five school days: each needs a reason or a decision."""
+    """Absences still awaiting a reason (N) after five school days: each needs a reason or a decision."""
     school = request.school
     local_today = timezone.localdate()
     # A year back always holds five school days, even across the summer holiday.
@@ -400,7 +400,7 @@ def unexplained(request: HttpRequest) -> HttpResponse:
         cutoff = days[-UNEXPLAINED_AFTER_SCHOOL_DAYS]
         marks = (
             AttendanceMark.objects.filter(school=school, date__lt=cutoff)
-            .unexplained()
+            .awaiting_reason()
             .select_related("placement__learner", "placement__provider")
             .order_by("date", "session", "placement__learner__legal_last_name", "pk")
         )

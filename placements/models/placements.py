@@ -26,6 +26,9 @@ WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 SESSIONS = ["am", "pm"]
 SESSION_FIELDS = [f"{day}_{session}" for day in WEEKDAYS for session in SESSIONS]
+# What a role that may not see a learner's needs (looked-after, EHC plan, behaviour
+# risk assessment) reads instead of a reason drawn from them (docs/roles.md).
+NEEDS_CHECK = "This placement needs a check by the head teacher."
 
 
 class Status(models.TextChoices):
@@ -288,13 +291,16 @@ class Placement(models.Model):
             return []
         return [f"Part-time timetable ({self.weekly_hours} hours a week) without " + ", ".join(missing) + "."]
 
-    def registration_warnings(self) -> list[str]:
+    def registration_warnings(self, *, sees_needs: bool = True) -> list[str]:
+        """The DfE registration rule for this learner; `sees_needs` False words it without their status."""
         learner = self.learner
         if (
             self.provider.is_non_school
             and self.weekly_hours > REGISTRATION_FULL_TIME_HOURS
             and (learner.looked_after or learner.sen_status == SenStatus.EHCP)
         ):
+            if not sees_needs:
+                return [NEEDS_CHECK]
             who = "looked-after" if learner.looked_after else "has an EHC plan"
             return [
                 f"{self.provider} is unregistered, and this learner ({who}) is timetabled there for "
@@ -329,8 +335,12 @@ class Placement(models.Model):
     def approval(self) -> ProviderApproval | None:
         return ProviderApproval.objects.filter(provider_id=self.provider_id, school_id=self.school_id).first()
 
-    def activation_problems(self, *, today: date | None = None) -> list[str]:
-        """Every reason the placement cannot become active (DESIGN: the placement lifecycle)."""
+    def activation_problems(self, *, today: date | None = None, sees_needs: bool = True) -> list[str]:
+        """Every reason the placement cannot become active (DESIGN: the placement lifecycle).
+
+        With `sees_needs` False (a role that may not see the learner's needs)
+        a reason drawn from them is said as a check for the head teacher.
+        """
         from .providers import EvidenceType
 
         today = today or timezone.localdate()
@@ -349,6 +359,8 @@ class Placement(models.Model):
             problems.append(
                 "The learner has a behaviour risk assessment and the provider has no Team Teach "
                 "(or equivalent) trained staff."
+                if sees_needs
+                else NEEDS_CHECK
             )
         if self.sessions_per_week == 0:
             problems.append("The timetable has no sessions.")

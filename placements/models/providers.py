@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from altprov.models import School
@@ -125,7 +126,7 @@ class Provider(models.Model):
 
     def evidence_summary(self, types, *, today: date | None = None) -> list[dict]:
         """Per evidence type: its current item and status. Uses prefetched `evidence_items`."""
-        today = today or date.today()
+        today = today or timezone.localdate()
         latest: dict[int, EvidenceItem] = {}
         for item in self.evidence_items.all():
             current = latest.get(item.evidence_type_id)

@@ -9,8 +9,9 @@ from altprov.history import history_rows
 from altprov.roles import perms_at, require_perm
 
 from ..access import get_learner_for_user
+from ..filters import LearnerFilterForm
 from ..forms import AttainmentForm, ContactFormSet, LearnerForm
-from ..models import Learner, Placement, Provider, SenStatus, Status
+from ..models import Learner, Placement, SenStatus, Status
 
 PAGE_SIZE = 25
 
@@ -19,17 +20,20 @@ PAGE_SIZE = 25
 def learner_list(request: HttpRequest) -> HttpResponse:
     school = request.school
     params = request.GET
-    learners = Learner.objects.filter(school=school).search(params.get("q", ""))
-    if params.get("year", "").isdigit():
-        learners = learners.filter(year_group=int(params["year"]))
-    if params.get("sen") in SenStatus.values:
-        learners = learners.filter(sen_status=params["sen"])
-    if params.get("looked_after") == "yes":
+    form = LearnerFilterForm(params, school=school)
+    chosen = form.chosen()
+    form.tell_ignored(request)
+    learners = Learner.objects.filter(school=school).search(chosen.get("q", ""))
+    if "year" in chosen:
+        learners = learners.filter(year_group=chosen["year"])
+    if "sen" in chosen:
+        learners = learners.filter(sen_status=chosen["sen"])
+    if "looked_after" in chosen:
         learners = learners.filter(looked_after=True)
-    if params.get("provider", "").isdigit():
-        learners = learners.placed_with(int(params["provider"]))
-    if params.get("status") in Status.values:
-        learners = learners.with_placement_status(params["status"])
+    if "provider" in chosen:
+        learners = learners.placed_with(chosen["provider"].pk)
+    if "status" in chosen:
+        learners = learners.with_placement_status(chosen["status"])
     learners = learners.prefetch_related(
         Prefetch(
             "placements",
@@ -46,11 +50,11 @@ def learner_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "query": query.urlencode(),
-            "providers": Provider.objects.used_by_schools([school.pk]).only("pk", "name"),
+            "providers": form.fields["provider"].queryset.only("pk", "name"),
             "sen_choices": SenStatus.choices,
             "status_choices": Status.choices,
             "years": range(1, 15),
-            "filters": params,
+            "filters": form.shown(),
         },
     )
 

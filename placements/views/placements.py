@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from altprov.history import COST_FIELDS, history_rows
-from altprov.models import User
 from altprov.roles import perms_at, require_perm, school_ids
 
-from ..access import get_placement_for_user
+from ..access import get_placement_for_user, sees_learner_needs
+from ..filters import PlacementFilterForm
 from ..forms import (
     CeasePlacementForm,
     EndPlacementForm,
@@ -21,7 +21,7 @@ from ..forms import (
     TargetFormSet,
     WhereForm,
 )
-from ..models import Placement, Provider, Status, TransitionError
+from ..models import Placement, Status, TransitionError
 from ..models.placements import OPEN_STATUSES
 from ..registration import provider_registration_warnings
 
@@ -32,17 +32,20 @@ PAGE_SIZE = 25
 def placement_list(request: HttpRequest) -> HttpResponse:
     school = request.school
     params = request.GET
+    form = PlacementFilterForm(params, school=school)
+    chosen = form.chosen()
+    form.tell_ignored(request)
     placements = Placement.objects.filter(school=school).select_related(
         "learner", "provider", "site", "visiting_staff"
     )
-    if params.get("status") in Status.values:
-        placements = placements.filter(status=params["status"])
-    elif params.get("status") != "all":
+    if chosen.get("status") in Status.values:
+        placements = placements.filter(status=chosen["status"])
+    elif chosen.get("status") != "all":
         placements = placements.open()
-    if params.get("provider", "").isdigit():
-        placements = placements.filter(provider_id=int(params["provider"]))
-    if params.get("visiting", "").isdigit():
-        placements = placements.filter(visiting_staff_id=int(params["visiting"]))
+    if "provider" in chosen:
+        placements = placements.filter(provider=chosen["provider"])
+    if "visiting" in chosen:
+        placements = placements.filter(visiting_staff=chosen["visiting"])
     page = Paginator(placements.order_by("status", "learner__legal_last_name", "pk"), PAGE_SIZE).get_page(
         params.get("page")
     )
@@ -54,10 +57,10 @@ def placement_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "query": query.urlencode(),
-            "filters": params,
+            "filters": form.shown(),
             "status_choices": Status.choices,
-            "providers": Provider.objects.used_by_schools([school.pk]).only("pk", "name"),
-            "visitors": User.objects.filter(visited_placements__school=school).distinct(),
+            "providers": form.fields["provider"].queryset.only("pk", "name"),
+            "visitors": form.fields["visiting"].queryset,
         },
     )
 
@@ -84,7 +87,8 @@ def placement_create(request: HttpRequest) -> HttpResponse:
 def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     placement = get_placement_for_user(request.user, pk)
     can = perms_at(request.user, placement.school_id)
-    problems = placement.activation_problems() if placement.status == Status.AGREED else []
+    needs = sees_learner_needs(can)
+    problems = placement.activation_problems(sees_needs=needs) if placement.status == Status.AGREED else []
     return render(
         request,
         "placements/placement_detail.html",
@@ -94,8 +98,8 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "targets": placement.targets.all(),
             "timeline": placement.status_changes.select_related("changed_by"),
             "activation_problems": problems,
-            "warnings": placement.registration_warnings()
-            + provider_registration_warnings(placement.provider)
+            "warnings": placement.registration_warnings(sees_needs=needs)
+            + provider_registration_warnings(placement.provider, school=placement.school, sees_needs=needs)
             + placement.part_time_problems(),
             "history": history_rows(placement, hidden=() if "placement.cost.view" in can else COST_FIELDS)
             if "history.view" in can

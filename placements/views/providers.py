@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from altprov.history import COST_FIELDS, history_rows
 from altprov.roles import perms_at, require_perm, school_ids
 
-from ..access import get_evidence_for_user, get_provider_for_user
+from ..access import get_evidence_for_user, get_provider_for_user, sees_learner_needs
 from ..forms import (
     ApprovalForm,
     EvidenceItemForm,
@@ -149,7 +149,11 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reviews": provider.reviews.filter(school=school).select_related("reviewer")[:10],
             "closures": provider.closures.filter(school=school, end_date__gte=today)[:10],
             "placements": placements,
-            "warnings": provider_registration_warnings(provider),
+            "warnings": provider_registration_warnings(
+                provider, school=school, sees_needs=sees_learner_needs(can)
+            )
+            if school
+            else [],
             "can": can,
             "history": history_rows(provider, hidden=() if "placement.cost.view" in can else COST_FIELDS)
             if "history.view" in can

@@ -92,3 +92,8 @@ def test_dual_registration_sessions_are_d_even_when_absent(school, active_placem
     assert (absent.code, absent.status) == ("D", MarkStatus.ABSENT)
     assert absent.note.startswith("Absence reported: I")
     assert present.code == "D"
+
+
+def test_code_t_uses_the_2024_wording():
+    assert CODES["T"].meaning == "Leave of absence: parent travelling for occupational purposes"
+    assert CODES["T"].counts == Counts.AUTHORISED

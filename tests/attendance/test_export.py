@@ -191,3 +191,44 @@ def test_in_the_holiday_the_default_is_the_term_just_ended(
         client.force_login(admin_assistant)
         response = client.get(MARKS)
     assert response["Content-Disposition"] == 'attachment; filename="altprov-marks-2026-09-02-2026-12-18.csv"'
+
+
+def test_an_amended_mark_is_exported_with_the_source_of_its_current_value(
+    client, school, autumn, active_placement, admin_assistant
+):
+    from attendance.recording import MarkInput, record_marks
+
+    p = active_placement
+    day = MONDAY - timedelta(days=7)
+
+    def report(session, status, code, source, by=None, reason=""):
+        record_marks(
+            school=school,
+            entries=[MarkInput(p, day, session, status, code=code)],
+            source=source,
+            by=by,
+            reason=reason,
+        )
+
+    # AM: the provider said N; a parent's call to the office made it I.
+    report("AM", "absent", "N", Source.PROVIDER_LINK)
+    report("AM", "absent", "I", Source.PHONE, by=admin_assistant, reason="Mother phoned")
+    # PM: staff recorded a phone call; the provider then corrected it through its link.
+    report("PM", "absent", "N", Source.PHONE, by=admin_assistant)
+    report("PM", "present", "", Source.PROVIDER_LINK)
+    client.force_login(admin_assistant)
+    rows = rows_of(client.get(MARKS, {"start": day.isoformat(), "end": day.isoformat()}))
+    assert [(r[4], r[5], r[6]) for r in rows[1:]] == [("AM", "I", "phone"), ("PM", "B", "provider_link")]
+
+
+def test_a_staff_amendment_on_the_amend_page_is_exported_as_staff(
+    client, school, autumn, active_placement, admin_assistant
+):
+    found = mark(active_placement, MONDAY - timedelta(days=7), "AM", "N")
+    client.force_login(admin_assistant)
+    client.post(
+        reverse("attendance:amend_mark", args=[found.pk]),
+        {"status": "absent", "code": "O", "reason": "No reason after five days"},
+    )
+    rows = rows_of(client.get(MARKS, {"start": "2026-11-23", "end": "2026-11-23"}))
+    assert [(r[5], r[6]) for r in rows[1:]] == [("O", "staff")]

@@ -273,3 +273,4 @@ def test_dual_registered_absences_are_d_with_the_reason_in_the_note():
 
     assert absent and {mark.code for mark in planned} == {"D"}
     assert all(mark.note.startswith("Absence reported: ") for mark in absent)
+    assert all(mark.note.startswith(f"Absence reported: {mark.dual_absence_reason} ") for mark in absent)

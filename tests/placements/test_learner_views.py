@@ -134,7 +134,7 @@ def test_learner_history_hides_safeguarding_changes_from_slt(client, school, slt
     learner.save()
     url = reverse("placements:learner_detail", args=[learner.pk])
     client.force_login(dsl)
-    assert "Safeguarding flag: False → True" in client.get(url).content.decode()
+    assert "Safeguarding flag: No → Yes" in client.get(url).content.decode()
     client.force_login(slt)
     assert "Safeguarding flag" not in client.get(url).content.decode()
 

@@ -852,3 +852,24 @@ def test_a_stale_copy_cannot_repeat_a_transition(school, dsl, slt):
     with pytest.raises(TransitionError, match="Someone else"):
         stale.agree(by=slt)
     assert placement.status_changes.count() == 1
+
+
+def test_evidence_is_judged_by_the_london_date_on_a_server_whose_clock_is_utc(dsl):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from placements.models import EvidenceStatus, EvidenceType
+
+    from ..factories import EvidenceItemFactory, ProviderFactory
+
+    provider = ProviderFactory()
+    EvidenceItemFactory(
+        provider=provider, checked_by=dsl, date_received=date(2025, 7, 1), expires_on=date(2026, 6, 30)
+    )
+    insurance = EvidenceType.objects.filter(code="insurance")
+    # 23:30 UTC on 30 June is 00:30 on 1 July in London: the insurance has expired there.
+    with time_machine.travel(datetime(2026, 6, 30, 23, 30, tzinfo=ZoneInfo("UTC")), tick=False):
+        [row] = provider.evidence_summary(list(insurance))
+    assert row["status"] == EvidenceStatus.EXPIRED
