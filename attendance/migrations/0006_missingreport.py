@@ -24,7 +24,7 @@ def copy_flags(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("altprov", "0005_flag_engine"),
-        ("attendance", "0002_dual_registered_absence"),
+        ("attendance", "0005_code_t_2024_wording"),
         ("placements", "0005_providerclosure_school"),
     ]
     # The flag's old columns are dropped only after they are copied here.
