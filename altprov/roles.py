@@ -113,14 +113,20 @@ def check_perm(user, school_id: int, perm: str) -> None:
         raise PermissionDenied
 
 
-def require_perm(perm: str) -> Callable:
-    """Refuse a view (403) unless the user holds `perm` at the current school."""
+def require_perm(*perms: str) -> Callable:
+    """Refuse a view (403) unless the user holds one of `perms` at the current school.
+
+    The one permission check for views of the current school; views of one
+    record check through the app's scoped lookups (placements.access,
+    attendance.access), which answer 404 for another school's record.
+    """
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs):
             school = getattr(request, "school", None)
-            check_perm(request.user, school.pk if school else None, perm)
+            if not any(has_perm(request.user, school.pk if school else None, perm) for perm in perms):
+                raise PermissionDenied
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -1,31 +1,24 @@
 """Scoped lookups for attendance records: another school's record answers 404,
 one at the user's school that their role may not act on answers 403."""
 
-from django.shortcuts import get_object_or_404
-
+from altprov.access import get_for_user
 from altprov.models import LinkToken
-from altprov.roles import check_perm, school_ids
 
 from .models import AttendanceMark, MissingReport
-
-
-def _scoped(queryset, user, pk: int, perm: str):
-    obj = get_object_or_404(queryset.filter(school_id__in=school_ids(user)), pk=pk)
-    check_perm(user, obj.school_id, perm)
-    return obj
 
 
 def get_mark_for_user(user, pk: int, *, perm: str = "attendance.record") -> AttendanceMark:
     queryset = AttendanceMark.objects.select_related(
         "school", "placement__learner", "placement__provider", "entered_by"
     )
-    return _scoped(queryset, user, pk, perm)
+    return get_for_user(queryset, user, pk, perm=perm)
 
 
 def get_flag_for_user(user, pk: int, *, perm: str = "attendance.record") -> MissingReport:
     """A missing-report flag, by its flag id."""
-    return _scoped(MissingReport.objects.select_related("provider", "flag__resolved_by"), user, pk, perm)
+    queryset = MissingReport.objects.select_related("provider", "flag__resolved_by")
+    return get_for_user(queryset, user, pk, perm=perm)
 
 
 def get_link_for_user(user, pk: int, *, perm: str = "attendance.record") -> LinkToken:
-    return _scoped(LinkToken.objects.select_related("provider"), user, pk, perm)
+    return get_for_user(LinkToken.objects.select_related("provider"), user, pk, perm=perm)

@@ -4,11 +4,13 @@ A record of a school where the user holds no role answers 404; one at their
 school that their role may not act on answers 403.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from altprov.roles import check_perm, school_ids
+from altprov.access import get_for_user
+from altprov.roles import school_ids
 
 from .models import EvidenceItem, Learner, Placement, Provider, SchoolClosure, Term
 
@@ -21,24 +23,16 @@ def sees_learner_needs(can: frozenset[str]) -> bool:
     return bool(NEEDS_PERMS & can)
 
 
-def _scoped(queryset, user, pk: int, perm: str, view_perm: str):
-    obj = get_object_or_404(queryset.filter(school_id__in=school_ids(user)), pk=pk)
-    check_perm(user, obj.school_id, view_perm)
-    if perm != view_perm:
-        check_perm(user, obj.school_id, perm)
-    return obj
-
-
 def get_learner_for_user(user, pk: int, *, perm: str = "learner.view") -> Learner:
     queryset = Learner.objects.select_related("school", "key_worker")
-    return _scoped(queryset, user, pk, perm, "learner.view")
+    return get_for_user(queryset, user, pk, perm=perm, view_perm="learner.view")
 
 
 def get_placement_for_user(user, pk: int, *, perm: str = "placement.view") -> Placement:
     queryset = Placement.objects.select_related(
         "school", "learner", "provider", "site", "visiting_staff", "cost_authorised_by"
     )
-    return _scoped(queryset, user, pk, perm, "placement.view")
+    return get_for_user(queryset, user, pk, perm=perm, view_perm="placement.view")
 
 
 def get_provider_for_user(user, pk: int, *, perm: str = "provider.view") -> Provider:
@@ -53,8 +47,6 @@ def get_provider_for_user(user, pk: int, *, perm: str = "provider.view") -> Prov
         pk=pk,
     )
     if perm != "provider.view" and not school_ids(user, perm):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     return provider
 
@@ -66,8 +58,8 @@ def get_evidence_for_user(user, pk: int) -> EvidenceItem:
 
 
 def get_term_for_user(user, pk: int, *, perm: str = "calendar.edit") -> Term:
-    return _scoped(Term.objects.all(), user, pk, perm, "calendar.view")
+    return get_for_user(Term.objects.all(), user, pk, perm=perm, view_perm="calendar.view")
 
 
 def get_closure_for_user(user, pk: int, *, perm: str = "calendar.edit") -> SchoolClosure:
-    return _scoped(SchoolClosure.objects.all(), user, pk, perm, "calendar.view")
+    return get_for_user(SchoolClosure.objects.all(), user, pk, perm=perm, view_perm="calendar.view")

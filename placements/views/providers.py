@@ -220,11 +220,10 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
+@require_perm("provider.approve")
 def provider_approve(request: HttpRequest, pk: int) -> HttpResponse:
     provider = get_provider_for_user(request.user, pk)
     school = request.school
-    if not school or "provider.approve" not in perms_at(request.user, school.pk):
-        raise PermissionDenied
     types = list(EvidenceType.objects.all())
     problems = provider.evidence_problems(types, today=timezone.localdate())
     form = ApprovalForm(request.POST or None)
@@ -254,11 +253,10 @@ def provider_approve(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_perm("provider.approve")
 def provider_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     provider = get_provider_for_user(request.user, pk)
     school = request.school
-    if not school or "provider.approve" not in perms_at(request.user, school.pk):
-        raise PermissionDenied
     approval = ProviderApproval.objects.filter(provider=provider, school=school, withdrawn_at=None).first()
     if approval is None:
         messages.error(request, f"{provider} is not currently approved for {school}.")
@@ -278,11 +276,10 @@ def provider_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_perm("provider.review")
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     provider = get_provider_for_user(request.user, pk)
     school = request.school
-    if not school or "provider.review" not in perms_at(request.user, school.pk):
-        raise PermissionDenied
     form = ProviderReviewForm(request.POST or None, initial={"review_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         review = form.save(commit=False)
@@ -297,11 +294,10 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_perm("provider.edit", "calendar.edit")
 def closure_create(request: HttpRequest, pk: int) -> HttpResponse:
     provider = get_provider_for_user(request.user, pk)
     school = request.school
-    if not school or not ({"provider.edit", "calendar.edit"} & perms_at(request.user, school.pk)):
-        raise PermissionDenied
     form = ProviderClosureForm(
         request.POST or None, instance=ProviderClosure(provider=provider, school=school)
     )
@@ -317,11 +313,10 @@ def closure_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@require_perm("provider.edit", "calendar.edit")
 def closure_delete(request: HttpRequest, pk: int, closure_pk: int) -> HttpResponse:
     provider = get_provider_for_user(request.user, pk)
     school = request.school
-    if not school or not ({"provider.edit", "calendar.edit"} & perms_at(request.user, school.pk)):
-        raise PermissionDenied
     closure = provider.closures.filter(pk=closure_pk, school=school).first()
     if closure is None:
         raise Http404
