@@ -5,7 +5,7 @@ global flag. DESIGN.md "Who uses it" and the policy's "Responsibilities"
 section are the source; README.md documents the resulting matrix.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
@@ -126,7 +126,3 @@ def require_perm(perm: str) -> Callable:
         return wrapped
 
     return decorator
-
-
-def roles_with(perm: str) -> Iterable[str]:
-    return sorted(PERMISSIONS[perm])

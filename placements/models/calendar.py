@@ -63,14 +63,6 @@ class Term(models.Model):
             return 2
         return None
 
-    def halves(self) -> list[tuple[object, object]]:
-        from datetime import timedelta
-
-        return [
-            (self.start_date, self.half_term_start - timedelta(days=1)),
-            (self.half_term_end + timedelta(days=1), self.end_date),
-        ]
-
 
 class ClosureKind(models.TextChoices):
     INSET = "inset", "INSET day"
