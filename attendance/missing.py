@@ -18,8 +18,8 @@ from django.utils import timezone
 from altprov.models import Flag, FlagKind, FlagStage, Role, School
 from altprov.notifications import Notice, notify_all, staff_with_role
 from placements.models import Learner, Placement, Provider
+from placements.schedule import expected_sessions
 
-from .expected import expected_sessions
 from .models import AttendanceMark
 from .recording import is_vulnerable
 

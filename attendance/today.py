@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from altprov.models import Flag, FlagKind, FlagStage, LinkPurpose, LinkToken, School
 from placements.models import Learner, Placement, Provider, ProviderClosure
+from placements.schedule import SESSIONS, expected_sessions, school_days
 
 from .codes import UNEXPLAINED_CODES
-from .expected import SESSIONS, expected_sessions, school_days
 from .missing import cutoffs
 from .models import AttendanceMark, ChaseNote, MarkStatus, ParentContact
 

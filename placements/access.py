@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from altprov.roles import check_perm, school_ids
 
-from .models import EvidenceItem, Learner, Placement, Provider, SchoolClosure, Term
+from .models import EvidenceItem, Learner, Placement, PlacementTimetable, Provider, SchoolClosure, Term
 
 
 def _scoped(queryset, user, pk: int, perm: str, view_perm: str):
@@ -29,7 +29,7 @@ def get_learner_for_user(user, pk: int, *, perm: str = "learner.view") -> Learne
 def get_placement_for_user(user, pk: int, *, perm: str = "placement.view") -> Placement:
     queryset = Placement.objects.select_related(
         "school", "learner", "provider", "site", "visiting_staff", "cost_authorised_by"
-    )
+    ).prefetch_related(Prefetch("timetables", PlacementTimetable.objects.select_related("created_by")))
     return _scoped(queryset, user, pk, perm, "placement.view")
 
 

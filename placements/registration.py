@@ -18,8 +18,10 @@ def provider_registration_warnings(provider: Provider, *, on: date | None = None
         return []
     on = on or timezone.localdate()
     # Every school's placements count: the duty falls on the setting, not on one school.
-    active = Placement.objects.filter(provider=provider).active(on=on).select_related("learner")
-    full_time = [p for p in active if p.weekly_hours > REGISTRATION_FULL_TIME_HOURS]
+    active = (
+        Placement.objects.filter(provider=provider).active(on=on).select_related("learner").with_timetables()
+    )
+    full_time = [p for p in active if p.weekly_hours_on(on) > REGISTRATION_FULL_TIME_HOURS]
     warnings = []
     if len(full_time) >= REGISTRATION_FULL_TIME_LEARNERS:
         warnings.append(

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from altprov.models import Flag, FlagKind, Notification, School, User
-from attendance.expected import expected_sessions, school_days
 from attendance.figures import Band, figures_for
 from attendance.management.commands._demo_attendance import plan_placement
 from attendance.models import (
@@ -28,6 +27,7 @@ from attendance.models import (
 )
 from attendance.today import today_page
 from placements.models import Arrangement, Learner, Placement, Status
+from placements.schedule import expected_sessions, school_days
 
 pytestmark = pytest.mark.django_db
 
