@@ -93,10 +93,16 @@ def test_same_term_at_two_schools_is_allowed(school, other_school):
     TermFactory(school=other_school)
 
 
-def test_duplicate_upn_is_refused(school, other_school):
+def test_duplicate_upn_at_one_school_is_refused(school):
     learner = LearnerFactory(school=school)
     with refused_by_database():
-        LearnerFactory(school=other_school, upn=learner.upn)
+        LearnerFactory(school=school, upn=learner.upn)
+
+
+def test_the_same_upn_at_two_schools_is_allowed(school, other_school):
+    # A trust may hold one learner at two of its schools.
+    learner = LearnerFactory(school=school)
+    LearnerFactory(school=other_school, upn=learner.upn)
 
 
 @pytest.mark.parametrize("year_group", [0, 15])
