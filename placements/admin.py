@@ -52,6 +52,8 @@ class PlacementAdmin(SimpleHistoryAdmin):
     list_display = ["learner", "provider", "school", "status", "start_date"]
     list_filter = ["school", "status"]
     raw_id_fields = ["learner"]
+    # The lifecycle verbs check every rule before a status changes (Placement.activate and the rest).
+    readonly_fields = ["status"]
     inlines = [TargetInline, TimetableInline]
 
 
