@@ -17,8 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .models import Placement, ProviderClosure, SchoolClosure, Term
-from .models.timetables import WEEKDAYS, version_index
+from .models import Placement, PlacementTimetable, ProviderClosure, SchoolClosure, Term
+from .models.timetables import SESSION_FIELDS, version_index
 
 SESSIONS = ("AM", "PM")
 
@@ -94,27 +94,37 @@ def expected_sessions(start: date, end: date, *, placements=None) -> list[Expect
         start, end
     )
     rows = list(
-        queryset.only("pk", "school_id", "provider_id", "start_date", "end_date", "activated_on").order_by()
+        queryset.prefetch_related(None)
+        .only("pk", "school_id", "provider_id", "start_date", "end_date", "activated_on")
+        .order_by()
     )
     if not rows:
         return []
+    # The versions as plain rows: thousands of model instances would cost more than the rest together.
+    dates, weeks = defaultdict(list), defaultdict(list)
+    for placement_id, effective_from, *flags in (
+        PlacementTimetable.objects.filter(placement_id__in=[p.pk for p in rows])
+        .order_by("placement_id", "effective_from")
+        .values_list("placement_id", "effective_from", *SESSION_FIELDS)
+    ):
+        dates[placement_id].append(effective_from)
+        # (AM, PM) for each weekday, Monday first.
+        weeks[placement_id].append(list(zip(flags[::2], flags[1::2])))
     days_by_school = school_days({p.school_id for p in rows}, start, end)
     closed_by_provider = provider_closed_days({p.provider_id for p in rows}, start, end)
     result = []
     for placement in rows:
         first = placement.expected_from
         last = placement.end_date or end
-        versions = placement.timetable_versions()
+        versions = weeks[placement.pk]
         if not versions:
             continue
-        dates = [v.effective_from for v in versions]
-        # Per version, (AM, PM) for each weekday: looked up for every school day.
-        weeks = [[(getattr(v, f"{d}_am"), getattr(v, f"{d}_pm")) for d in WEEKDAYS] for v in versions]
         closed = closed_by_provider.get((placement.provider_id, placement.school_id), ())
         for day in days_by_school[placement.school_id]:
             if day < first or day > last or day in closed:
                 continue
-            am, pm = weeks[version_index(dates, day)][day.weekday()]
+            week = versions[0] if len(versions) == 1 else versions[version_index(dates[placement.pk], day)]
+            am, pm = week[day.weekday()]
             if am:
                 result.append(
                     ExpectedSession(day, "AM", placement.pk, placement.school_id, placement.provider_id)

@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "ordering": ["placement", "effective_from"],
+                "ordering": ["placement_id", "effective_from"],
                 "constraints": [
                     models.UniqueConstraint(fields=("placement", "effective_from"), name="timetable_one_version_a_day")
                 ],

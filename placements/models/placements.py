@@ -101,7 +101,7 @@ class PlacementQuerySet(models.QuerySet):
 
     def attending_between(self, start: date, end: date):
         """Placements that were running at some point between start and end, with their
-        timetable versions (for expected sessions, which need them).
+        timetable versions (so `has_session` asks no query per placement).
 
         A placement runs from the later of its start and its activation; an ended
         placement ran until its end date; a ceased one only if it had started.
