@@ -11,8 +11,8 @@ from altprov.links import issue_link, link_url
 from altprov.models import LinkPurpose, School
 from altprov.notifications import notify
 from placements.models import Placement, Provider
+from placements.schedule import expected_sessions
 
-from .expected import expected_sessions
 from .models import DailyLinkEmail
 
 REGISTER_VIEW = "attendance:provider_register"

@@ -36,9 +36,9 @@ from altprov.demo import Demo
 from altprov.models import School, User
 from placements.demo import Seeded
 from placements.models import Contact, Placement, Provider
+from placements.schedule import expected_sessions, school_days
 
 from .codes import CODES, attended_code
-from .expected import expected_sessions, school_days
 from .figures import PERSISTENT_AT_OR_BELOW, SEVERE_AT_OR_BELOW
 from .missing import check_missing_reports
 from .models import (

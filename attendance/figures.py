@@ -24,9 +24,9 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Subque
 from django.utils import timezone
 
 from placements.models import Learner, Placement, Term
+from placements.schedule import expected_sessions
 
 from .codes import CODES, Counts
-from .expected import expected_sessions
 from .models import AttendanceMark, ContactMethod, Intervention, InterventionKind, ParentContact
 
 SEVERE_AT_OR_BELOW = Decimal(50)

@@ -21,8 +21,8 @@ from altprov import flags
 from altprov.models import Flag, Role, School
 from altprov.notifications import Notice, staff_with_role
 from placements.models import Learner, Placement, Provider
+from placements.schedule import expected_sessions
 
-from .expected import expected_sessions
 from .models import AttendanceMark, MissingReport
 from .recording import is_vulnerable
 

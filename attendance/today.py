@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from altprov.models import FlagStage, LinkPurpose, LinkToken, School
 from placements.models import Learner, Placement, Provider, ProviderClosure
+from placements.schedule import SESSIONS, expected_sessions, school_days
 
-from .expected import SESSIONS, expected_sessions, school_days
 from .missing import cutoffs
 from .models import AttendanceMark, ChaseNote, MarkStatus, MissingReport, ParentContact
 

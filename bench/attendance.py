@@ -36,9 +36,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from altprov import notifications  # noqa: E402
 from altprov.models import Flag, Notification, School, User  # noqa: E402
 from altprov.notifications import send_notification  # noqa: E402
-from attendance.expected import expected_sessions  # noqa: E402
 from attendance.missing import check_missing_reports  # noqa: E402
 from placements.models import Placement, Provider, Term  # noqa: E402
+from placements.schedule import expected_sessions  # noqa: E402
 
 LONDON = ZoneInfo("Europe/London")
 SCALE = int(os.environ.get("BENCH_SCALE", "95"))

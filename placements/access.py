@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from altprov.access import get_for_user
 from altprov.roles import school_ids
 
-from .models import EvidenceItem, Learner, Placement, Provider, SchoolClosure, Term
+from .models import EvidenceItem, Learner, Placement, PlacementTimetable, Provider, SchoolClosure, Term
 
 # Wording drawn from a learner's needs (looked-after, EHC plan, behaviour risk
 # assessment) reaches only the roles that see safeguarding or SEN detail.
@@ -31,7 +31,7 @@ def get_learner_for_user(user, pk: int, *, perm: str = "learner.view") -> Learne
 def get_placement_for_user(user, pk: int, *, perm: str = "placement.view") -> Placement:
     queryset = Placement.objects.select_related(
         "school", "learner", "provider", "site", "visiting_staff", "cost_authorised_by"
-    )
+    ).prefetch_related(Prefetch("timetables", PlacementTimetable.objects.select_related("created_by")))
     return get_for_user(queryset, user, pk, perm=perm, view_perm="placement.view")
 
 

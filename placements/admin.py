@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import models
+from .models.timetables import SESSION_FIELDS
 
 
 class ContactInline(admin.TabularInline):
@@ -17,6 +18,18 @@ class SiteInline(admin.TabularInline):
 class TargetInline(admin.TabularInline):
     model = models.PlacementTarget
     extra = 0
+
+
+class TimetableInline(admin.TabularInline):
+    """Shown, not edited: a change goes through the placement form, which keeps past days as they were."""
+
+    model = models.PlacementTimetable
+    extra = 0
+    can_delete = False
+    readonly_fields = ["effective_from", *SESSION_FIELDS, "created_by", "created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(models.Learner)
@@ -39,7 +52,9 @@ class PlacementAdmin(SimpleHistoryAdmin):
     list_display = ["learner", "provider", "school", "status", "start_date"]
     list_filter = ["school", "status"]
     raw_id_fields = ["learner"]
-    inlines = [TargetInline]
+    # The lifecycle verbs check every rule before a status changes (Placement.activate and the rest).
+    readonly_fields = ["status"]
+    inlines = [TargetInline, TimetableInline]
 
 
 @admin.register(models.EvidenceType)

@@ -29,6 +29,7 @@ from placements.models import (
     OfstedGrade,
     Placement,
     PlacementTarget,
+    PlacementTimetable,
     Provider,
     ProviderApproval,
     ProviderClosure,
@@ -533,7 +534,6 @@ def seed_placements(
             cost_basis=(CostBasis.DAY if whole_days else CostBasis.SESSION) if held else "",
             cost_authorised_by=head if authorised else None,
             cost_authorised_at=at(row.agreed, 14) if authorised else None,
-            **dict.fromkeys(sessions, True),
         )
         if held:
             placement.meeting_date = meeting
@@ -559,6 +559,20 @@ def seed_placements(
     for row, placement in fresh:
         placement.created_at = at(row.referred, 9)
     Placement.objects.bulk_update([p for _, p in fresh], ["created_at"])
+    insert(
+        PlacementTimetable,
+        [
+            PlacementTimetable(
+                placement=placement,
+                effective_from=row.start,
+                created_by=slt,
+                created_at=at(row.referred, 9),
+                **dict.fromkeys(SESSION_PATTERNS[row.sessions], True),
+            )
+            for row, placement in fresh
+        ],
+        user=slt,
+    )
 
     targets, changes = [], []
     for index, (row, placement) in enumerate(fresh):

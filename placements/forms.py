@@ -1,7 +1,11 @@
+from datetime import date
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms import inlineformset_factory
+from django.utils import timezone
 
 from altprov.models import Role, User
 
@@ -24,7 +28,8 @@ from .models import (
     Status,
     Term,
 )
-from .models.placements import SESSION_FIELDS, WEEKDAY_NAMES, WEEKDAYS
+from .models.timetables import SESSION_FIELDS, SESSION_LABELS, WEEKDAY_NAMES, WEEKDAYS
+from .schedule import next_school_day
 
 
 class DateInput(forms.DateInput):
@@ -404,7 +409,6 @@ class PlacementForm(ScopedModelForm):
             "referral_other",
             "rationale",
             "arrangement",
-            *SESSION_FIELDS,
             "am_hours",
             "pm_hours",
             "rest_of_week_at_school",
@@ -427,8 +431,29 @@ class PlacementForm(ScopedModelForm):
             "target_end_date": DateInput(),
         }
 
-    def __init__(self, *args, school, can: frozenset[str], **kwargs):
+    timetable_from = forms.DateField(
+        label="New sessions apply from",
+        required=False,
+        widget=DateInput(),
+        help_text="Days before this keep the sessions they had, and their marks.",
+    )
+
+    def __init__(self, *args, school, can: frozenset[str], user=None, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        self.today = today or timezone.localdate()
+        # The weekly sessions are the timetable in force from now on; an active
+        # placement's change takes effect from a day chosen below.
+        current = self.instance.timetable_versions()[-1:] if self.instance.pk else []
+        flags = current[0].flags() if current else {}
+        for name in SESSION_FIELDS:
+            self.fields[name] = forms.BooleanField(
+                label=SESSION_LABELS[name], required=False, initial=flags.get(name, False)
+            )
+        if self.instance.status == Status.ACTIVE:
+            self.fields["timetable_from"].initial = next_school_day(school, self.today)
+        else:
+            del self.fields["timetable_from"]
         self.fields["learner"].queryset = Learner.objects.filter(school=school)
         self.fields["provider"].queryset = Provider.objects.all()
         self.fields["site"].queryset = ProviderSite.objects.select_related("provider")
@@ -473,6 +498,14 @@ class PlacementForm(ScopedModelForm):
             self.add_error("cost_basis", "Say what the cost covers.")
         return cleaned
 
+    @property
+    def timetable_changed(self) -> bool:
+        return bool(set(SESSION_FIELDS) & set(self.changed_data))
+
+    def timetable_flags(self) -> dict[str, bool]:
+        return {name: bool(self.cleaned_data.get(name)) for name in SESSION_FIELDS}
+
+    @transaction.atomic
     def save(self, commit: bool = True):
         placement = super().save(commit=False)
         if {"cost_amount", "cost_basis"} & set(self.changed_data) and placement.cost_authorised_by_id:
@@ -482,13 +515,31 @@ class PlacementForm(ScopedModelForm):
         if commit:
             placement.save()
             self.save_m2m()
+            # Before activation the one timetable also follows the start date.
+            follows_start = placement.status != Status.ACTIVE and (
+                "start_date" in self.changed_data or not placement.timetable_versions()
+            )
+            if self.timetable_changed or follows_start:
+                placement.set_timetable(
+                    self.timetable_flags(),
+                    by=self.user,
+                    effective_from=self.cleaned_data.get("timetable_from"),
+                    today=self.today,
+                )
         return placement
 
     def _post_clean(self):
         super()._post_clean()
         placement = self.instance
+        asks_from = "timetable_from" in self.fields and "timetable_from" not in self.errors
+        if asks_from and self.timetable_changed and placement.start_date:
+            effective = self.cleaned_data.get("timetable_from")
+            for problem in placement.timetable_change_problems(effective, today=self.today):
+                self.add_error("timetable_from", problem)
         if not self.errors and placement.learner_id and placement.start_date and placement.target_end_date:
-            for other in placement.session_clashes():
+            flags = [bool(self.cleaned_data.get(name)) for name in SESSION_FIELDS]
+            effective = self.cleaned_data.get("timetable_from") if placement.status == Status.ACTIVE else None
+            for other in placement.session_clashes(flags=flags, effective_from=effective):
                 self.add_error(
                     None,
                     f"The timetable claims sessions the learner already has at {other.provider} "

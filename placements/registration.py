@@ -29,9 +29,12 @@ def provider_registration_warnings(
         return []
     on = on or timezone.localdate()
     active = (
-        Placement.objects.filter(provider=provider, school=school).active(on=on).select_related("learner")
+        Placement.objects.filter(provider=provider, school=school)
+        .active(on=on)
+        .select_related("learner")
+        .with_timetables()
     )
-    full_time = [p for p in active if p.weekly_hours > REGISTRATION_FULL_TIME_HOURS]
+    full_time = [p for p in active if p.weekly_hours_on(on) > REGISTRATION_FULL_TIME_HOURS]
     warnings = []
     if len(full_time) >= REGISTRATION_FULL_TIME_LEARNERS:
         warnings.append(

@@ -13,6 +13,7 @@ from placements.models import (
     Learner,
     Placement,
     PlacementTarget,
+    PlacementTimetable,
     Provider,
     ProviderApproval,
     ProviderClosure,
@@ -23,6 +24,7 @@ from placements.models import (
     Term,
     TermName,
 )
+from placements.models.timetables import SESSION_FIELDS
 from placements.validators import make_upn
 
 FIRST_NAMES = ["Amira", "Ben", "Chloe", "Daniel", "Ella", "Finn", "Grace", "Harvey", "Isla", "Jayden"]
@@ -221,7 +223,11 @@ class ContactFactory(DjangoModelFactory):
 
 
 class PlacementFactory(DjangoModelFactory):
-    """A referred placement, Monday and Tuesday mornings, starting today for 12 weeks."""
+    """A referred placement, Monday and Tuesday mornings, starting today for 12 weeks.
+
+    Session flags (`wed_pm=True`, `tue_am=False`) make its timetable: one
+    version, in force from the start date.
+    """
 
     learner = factory.SubFactory(LearnerFactory)
     school = factory.SelfAttribute("learner.school")
@@ -234,13 +240,26 @@ class PlacementFactory(DjangoModelFactory):
     )
     referral_reasons = factory.LazyFunction(lambda: ["attendance"])
     rationale = "Small-group vocational learning to rebuild attendance."
-    mon_am = True
-    tue_am = True
     start_date = factory.LazyFunction(timezone.localdate)
     target_end_date = factory.LazyAttribute(lambda o: o.start_date + timedelta(weeks=12))
 
     class Meta:
         model = Placement
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        flags = {"mon_am": True, "tue_am": True} | {
+            name: kwargs.pop(name) for name in SESSION_FIELDS if name in kwargs
+        }
+        placement = super()._create(model_class, *args, **kwargs)
+        PlacementTimetable.objects.create(placement=placement, effective_from=placement.start_date, **flags)
+        return placement
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        if set(SESSION_FIELDS) & set(kwargs):
+            raise TypeError("An unsaved placement has no timetable: create it instead.")
+        return super()._build(model_class, *args, **kwargs)
 
 
 class PlacementTargetFactory(DjangoModelFactory):

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from placements.forms import DateInput
 from placements.models import Placement
+from placements.schedule import is_expected
 
 from ..codes import ABSENCE_CHOICES
-from ..expected import is_expected
 from ..models import AttendanceMark, MarkStatus, Session, Source
 from ..recording import MarkInput, mark_values
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from altprov.roles import perms_at, require_perm
 from placements.access import get_learner_for_user
 from placements.models import Term
+from placements.schedule import expected_sessions
 
 from ..codes import CODES, Counts
-from ..expected import expected_sessions
 from ..export import ExportRangeError, csv_lines, export_range, filename, marks_rows, summary_rows
 from ..figures import (
     BAND_CSS,

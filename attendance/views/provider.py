@@ -22,8 +22,8 @@ from django.views.decorators.http import require_http_methods
 from altprov.links import link_view
 from altprov.models import LinkPurpose, LinkToken
 from placements.models import Placement, ProviderClosure
+from placements.schedule import expected_sessions
 
-from ..expected import expected_sessions
 from ..forms.provider import ProviderClosedForm, ProviderRegisterForm, SessionRow
 from ..missing import resolve_complete_flags
 from ..models import AttendanceMark, MarkStatus, Source

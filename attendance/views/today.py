@@ -18,10 +18,10 @@ from altprov.models import School
 from altprov.redirects import safe_next
 from altprov.roles import require_perm
 from placements.models import Placement, Provider, ProviderClosure
+from placements.schedule import expected_sessions, school_days
 
 from ..access import get_flag_for_user, get_link_for_user, get_mark_for_user
 from ..daily_links import email_register_link
-from ..expected import expected_sessions, school_days
 from ..forms.staff import (
     AmendMarkForm,
     ChaseForm,

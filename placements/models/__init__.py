@@ -23,6 +23,7 @@ from .providers import (
     ProviderSite,
     RegistrationCategory,
 )
+from .timetables import PlacementTimetable
 
 __all__ = [
     "ATTENDED_CODE",
@@ -38,6 +39,7 @@ __all__ = [
     "OfstedGrade",
     "Placement",
     "PlacementTarget",
+    "PlacementTimetable",
     "Provider",
     "ProviderApproval",
     "ProviderClosure",

@@ -10,6 +10,9 @@ from altprov.models import School
 
 from ..validators import validate_upn
 
+# Names nothing beyond the user's own school: whether another school holds the learner is not theirs to know.
+DUPLICATE_UPN = "A learner with this UPN is already on this school's roll."
+
 
 class SenStatus(models.TextChoices):
     NONE = "none", "No SEN"
@@ -52,7 +55,6 @@ class Learner(models.Model):
     upn = models.CharField(
         "UPN",
         max_length=13,
-        unique=True,
         validators=[validate_upn],
         help_text="Unique pupil number: 13 characters, starting with the check letter.",
     )
@@ -100,6 +102,12 @@ class Learner(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(upn__regex=r"^[A-Z][0-9]{11}[0-9A-Z]$"), name="learner_upn_format"
+            ),
+            # Per school: a trust or local authority may hold the same learner at two of its schools.
+            models.UniqueConstraint(
+                fields=["school", "upn"],
+                name="learner_upn_unique_per_school",
+                violation_error_message=DUPLICATE_UPN,
             ),
             models.CheckConstraint(
                 condition=Q(sen_status__in=SenStatus.values), name="learner_sen_status_valid"

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,6 +12,7 @@ from altprov.models import School
 
 from .learners import Learner, SenStatus
 from .providers import Provider, ProviderApproval, ProviderSite
+from .timetables import SESSION_FIELDS, PlacementTimetable, clash, in_force
 
 # DfE treats over 18 hours a week as full-time when deciding whether a setting
 # must register as a school (Education and Skills Act 2008, s.92).
@@ -22,10 +23,6 @@ REGISTRATION_FULL_TIME_LEARNERS = 5
 # a time limit and a review).
 FULL_TIME_WEEK_HOURS = Decimal("25")
 
-WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
-WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
-SESSIONS = ["am", "pm"]
-SESSION_FIELDS = [f"{day}_{session}" for day in WEEKDAYS for session in SESSIONS]
 # What a role that may not see a learner's needs (looked-after, EHC plan, behaviour
 # risk assessment) reads instead of a reason drawn from them (docs/roles.md).
 NEEDS_CHECK = "This placement needs a check by the head teacher."
@@ -102,24 +99,26 @@ class PlacementQuerySet(models.QuerySet):
             qs = qs.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
         return qs
 
-    def in_session(self, day: date, session: str):
-        """Placements whose timetable includes this weekday and session (AM/PM)."""
-        if day.weekday() > 4:
-            return self.none()
-        return self.filter(**{f"{WEEKDAYS[day.weekday()]}_{session.lower()}": True})
+    def with_timetables(self):
+        """Each placement with its timetable versions (one more query), for hours and sessions."""
+        return self.prefetch_related("timetables")
 
     def attending_between(self, start: date, end: date):
-        """Placements that were running at some point between start and end (for expected sessions).
+        """Placements that were running at some point between start and end, with their
+        timetable versions (so `has_session` asks no query per placement).
 
-        An ended placement ran until its end date; a ceased one only if it had started.
+        A placement runs from the later of its start and its activation; an ended
+        placement ran until its end date; a ceased one only if it had started.
         """
         return (
             self.filter(start_date__lte=end)
+            .filter(Q(activated_on__isnull=True) | Q(activated_on__lte=end))
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
             .filter(
                 Q(status__in=[Status.ACTIVE, Status.ENDED])
                 | Q(status=Status.CEASED, activated_on__isnull=False)
             )
+            .with_timetables()
         )
 
     def claiming_between(self, start: date, end: date | None):
@@ -146,16 +145,7 @@ class Placement(models.Model):
     rationale = models.TextField(help_text="Why this provision will let the learner make good progress.")
     arrangement = models.CharField(max_length=10, choices=Arrangement.choices, default=Arrangement.SCHOOL)
 
-    mon_am = models.BooleanField("Monday AM", default=False)
-    mon_pm = models.BooleanField("Monday PM", default=False)
-    tue_am = models.BooleanField("Tuesday AM", default=False)
-    tue_pm = models.BooleanField("Tuesday PM", default=False)
-    wed_am = models.BooleanField("Wednesday AM", default=False)
-    wed_pm = models.BooleanField("Wednesday PM", default=False)
-    thu_am = models.BooleanField("Thursday AM", default=False)
-    thu_pm = models.BooleanField("Thursday PM", default=False)
-    fri_am = models.BooleanField("Friday AM", default=False)
-    fri_pm = models.BooleanField("Friday PM", default=False)
+    # The weekly sessions are in `timetables`, one version per change (models/timetables.py).
     am_hours = models.DecimalField(
         "hours per AM session", max_digits=3, decimal_places=1, default=Decimal("3.0")
     )
@@ -247,27 +237,51 @@ class Placement(models.Model):
 
     # Timetable ---------------------------------------------------------------
 
+    @property
+    def expected_from(self) -> date:
+        """The first day sessions are expected: a placement activated late is not
+        marked for the days before it was active."""
+        return max(self.start_date, self.activated_on or self.start_date)
+
+    def timetable_versions(self) -> list[PlacementTimetable]:
+        """Every version, oldest first (prefetched by `with_timetables`, else one query)."""
+        if self.pk is None:
+            return []
+        return sorted(self.timetables.all(), key=lambda v: v.effective_from)
+
+    def timetable_on(self, day: date) -> PlacementTimetable | None:
+        return in_force(self.timetable_versions(), day)
+
+    @property
+    def timetable(self) -> PlacementTimetable | None:
+        """The timetable in force today (the first one before the start, the last one after the end)."""
+        today = timezone.localdate()
+        return self.timetable_on(min(today, self.end_date) if self.end_date else today)
+
     def session_flags(self) -> list[bool]:
-        return [getattr(self, name) for name in SESSION_FIELDS]
+        timetable = self.timetable
+        return timetable.session_flags() if timetable else [False] * len(SESSION_FIELDS)
 
     def has_session(self, day: date, session: str) -> bool:
-        return day.weekday() < 5 and getattr(self, f"{WEEKDAYS[day.weekday()]}_{session.lower()}")
+        timetable = self.timetable_on(day)
+        return timetable is not None and timetable.has_session(day, session)
 
     def timetable_rows(self) -> list[dict]:
-        return [
-            {"day": name, "am": getattr(self, f"{day}_am"), "pm": getattr(self, f"{day}_pm")}
-            for day, name in zip(WEEKDAYS, WEEKDAY_NAMES)
-        ]
+        timetable = self.timetable or PlacementTimetable()
+        return timetable.rows()
 
     @property
     def sessions_per_week(self) -> int:
         return sum(self.session_flags())
 
+    def weekly_hours_on(self, day: date) -> Decimal:
+        timetable = self.timetable_on(day)
+        return timetable.weekly_hours(self.am_hours, self.pm_hours) if timetable else Decimal(0)
+
     @property
     def weekly_hours(self) -> Decimal:
-        am = sum(getattr(self, f"{day}_am") for day in WEEKDAYS)
-        pm = sum(getattr(self, f"{day}_pm") for day in WEEKDAYS)
-        return am * self.am_hours + pm * self.pm_hours
+        timetable = self.timetable
+        return timetable.weekly_hours(self.am_hours, self.pm_hours) if timetable else Decimal(0)
 
     @property
     def attended_code(self) -> str:
@@ -309,17 +323,47 @@ class Placement(models.Model):
             ]
         return []
 
-    def session_clashes(self) -> list["Placement"]:
-        """The learner's other placements that claim one of this one's sessions in overlapping dates."""
-        end = self.end_date or self.target_end_date
+    def _claim_until(self) -> date | None:
+        # An active placement runs until it is ended, even past its target end date.
+        return self.end_date or (None if self.status == Status.ACTIVE else self.target_end_date)
+
+    def timetable_periods(
+        self, *, flags: list[bool] | None = None, effective_from: date | None = None
+    ) -> list[tuple[date, date | None, list[bool]]]:
+        """(first day, last day or None, session flags) for each stretch of the timetable.
+
+        With `flags`, as it would be with that change: from `effective_from` on,
+        or for the whole placement when no date is given (before activation).
+        """
+        versions = [(v.effective_from, v.session_flags()) for v in self.timetable_versions()]
+        if flags is not None:
+            kept = [v for v in versions if effective_from is not None and v[0] < effective_from]
+            versions = [*kept, (effective_from or self.start_date, list(flags))]
+        until = self._claim_until()
+        periods = []
+        for n, (effective, session_flags) in enumerate(versions):
+            first = self.start_date if n == 0 else max(effective, self.start_date)
+            last = versions[n + 1][0] - timedelta(days=1) if n + 1 < len(versions) else until
+            if last is not None and until is not None:
+                last = min(last, until)
+            if last is None or first <= last:
+                periods.append((first, last, session_flags))
+        return periods
+
+    def session_clashes(
+        self, *, flags: list[bool] | None = None, effective_from: date | None = None
+    ) -> list["Placement"]:
+        """The learner's other placements that claim one of this one's sessions on the same days,
+        each compared with the timetable in force at the time (`flags`: a proposed change)."""
         others = (
             Placement.objects.filter(learner_id=self.learner_id)
             .exclude(pk=self.pk)
-            .claiming_between(self.start_date, end)
+            .claiming_between(self.start_date, self._claim_until())
             .select_related("provider")
+            .with_timetables()
         )
-        mine = self.session_flags()
-        return [p for p in others if any(a and b for a, b in zip(mine, p.session_flags()))]
+        mine = self.timetable_periods(flags=flags, effective_from=effective_from)
+        return [p for p in others if clash(mine, p.timetable_periods())]
 
     def reasons_display(self) -> list[str]:
         labels = dict(ReferralReason.choices)
@@ -489,6 +533,52 @@ class Placement(models.Model):
         self.end_date = max(on, self.start_date)
         self.ceased_reason = reason
         self._change_status(Status.CEASED, by=by, note=reason, fields=["end_date", "ceased_reason"])
+
+    def timetable_change_problems(self, effective_from: date | None, *, today: date) -> list[str]:
+        """Why an active placement's sessions cannot change from `effective_from`, if they cannot."""
+        if effective_from is None:
+            return ["Say from which day the new sessions apply."]
+        if effective_from < today:
+            return ["Sessions already past cannot be changed: choose today or a later day."]
+        if effective_from < self.start_date:
+            return ["The new sessions cannot apply before the placement starts."]
+        return []
+
+    @transaction.atomic
+    def set_timetable(
+        self, flags: dict[str, bool], *, by, effective_from: date | None = None, today: date | None = None
+    ) -> PlacementTimetable:
+        """Give the placement these weekly sessions.
+
+        Before activation a placement has one timetable, from its start date,
+        and an edit replaces it. Once active, the change applies from
+        `effective_from` (today or later, not before the start) on: the days
+        before keep the sessions they had, so their marks stay expected.
+        A change planned for a later day gives way to this one.
+        """
+        today = today or timezone.localdate()
+        if self.status in (Status.ENDED, Status.CEASED):
+            raise TransitionError(["A placement that has finished cannot be changed."])
+        if self.status == Status.ACTIVE:
+            self._lock()
+            problems = self.timetable_change_problems(effective_from, today=today)
+            if problems:
+                raise TransitionError(problems)
+            self.timetables.filter(effective_from__gt=effective_from).delete()
+        else:
+            effective_from = self.start_date
+            self.timetables.exclude(effective_from=effective_from).delete()
+        version, _ = PlacementTimetable.objects.update_or_create(
+            placement=self,
+            effective_from=effective_from,
+            defaults={
+                **{name: bool(flags.get(name)) for name in SESSION_FIELDS},
+                "created_by": by,
+                "created_at": timezone.now(),
+            },
+        )
+        getattr(self, "_prefetched_objects_cache", {}).pop("timetables", None)
+        return version
 
     def authorise_cost(self, *, by) -> None:
         if self.cost_amount is None:

@@ -89,7 +89,9 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     hidden = () if "learner.safeguarding" in can else ("safeguarding_flag",)
     if "learner.passport.view" not in can:
         hidden += ("learner_passport",)
-    placements = list(learner.placements.select_related("provider", "site").order_by("-start_date"))
+    placements = list(
+        learner.placements.select_related("provider", "site").with_timetables().order_by("-start_date")
+    )
     return render(
         request,
         "placements/learner_detail.html",

@@ -24,6 +24,7 @@ from ..forms import (
 from ..models import Placement, Status, TransitionError
 from ..models.placements import OPEN_STATUSES
 from ..registration import provider_registration_warnings
+from ..schedule import expected_at
 
 PAGE_SIZE = 25
 
@@ -35,8 +36,10 @@ def placement_list(request: HttpRequest) -> HttpResponse:
     form = PlacementFilterForm(params, school=school)
     chosen = form.chosen()
     form.tell_ignored(request)
-    placements = Placement.objects.filter(school=school).select_related(
-        "learner", "provider", "site", "visiting_staff"
+    placements = (
+        Placement.objects.filter(school=school)
+        .select_related("learner", "provider", "site", "visiting_staff")
+        .with_timetables()
     )
     if chosen.get("status") in Status.values:
         placements = placements.filter(status=chosen["status"])
@@ -73,7 +76,12 @@ def placement_create(request: HttpRequest) -> HttpResponse:
     if request.GET.get("learner", "").isdigit():
         initial["learner"] = int(request.GET["learner"])
     form = PlacementForm(
-        request.POST or None, instance=Placement(school=school), school=school, can=can, initial=initial
+        request.POST or None,
+        instance=Placement(school=school),
+        school=school,
+        can=can,
+        user=request.user,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         placement = form.save()
@@ -96,6 +104,8 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "placement": placement,
             "can": can,
             "targets": placement.targets.all(),
+            "timetable_versions": placement.timetable_versions(),
+            "current_timetable": placement.timetable,
             "timeline": placement.status_changes.select_related("changed_by"),
             "activation_problems": problems,
             "warnings": placement.registration_warnings(sees_needs=needs)
@@ -115,11 +125,21 @@ def placement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "A placement that has finished cannot be changed.")
         return redirect(placement)
     can = perms_at(request.user, placement.school_id)
-    form = PlacementForm(request.POST or None, instance=placement, school=placement.school, can=can)
+    form = PlacementForm(
+        request.POST or None, instance=placement, school=placement.school, can=can, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "The placement has been updated.")
-        return redirect(placement)
+        try:
+            form.save()
+        except TransitionError as error:
+            for reason in error.reasons:
+                form.add_error(None, reason)
+        else:
+            done = "The placement has been updated."
+            if placement.status == Status.ACTIVE and form.timetable_changed:
+                done += f" The new sessions apply from {form.cleaned_data['timetable_from']:%A %d/%m/%Y}."
+            messages.success(request, done)
+            return redirect(placement)
     return render(
         request,
         "placements/placement_form.html",
@@ -261,35 +281,6 @@ def where_is(request: HttpRequest) -> HttpResponse:
             "learner": learner,
             "on": day,
             "session": session.upper(),
-            "placement": _placement_at(learner, day, session),
+            "placement": expected_at(learner, day, session),
         }
     return render(request, "placements/where.html", {"form": form, "answer": answer})
-
-
-def _placement_at(learner, day, session: str) -> Placement | None:
-    """The placement the learner is expected at for that session, by the school calendar.
-
-    Placements cannot look ahead into attendance's engine, so the calendar is
-    checked here: term time, no school or provider closure, the timetable.
-    """
-    from ..calendar import SchoolCalendar
-    from ..models import ProviderClosure
-
-    if not SchoolCalendar.load(learner.school_id, day, day).is_school_day(day):
-        return None
-    candidates = (
-        Placement.objects.filter(learner=learner)
-        .attending_between(day, day)
-        .in_session(day, session)
-        .select_related("provider", "site")
-    )
-    for placement in candidates:
-        closed = ProviderClosure.objects.filter(
-            provider_id=placement.provider_id,
-            school_id=placement.school_id,
-            start_date__lte=day,
-            end_date__gte=day,
-        ).exists()
-        if not closed:
-            return placement
-    return None

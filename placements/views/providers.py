@@ -134,6 +134,7 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .for_schools(visible)
         .open()
         .select_related("learner", "site", "school")
+        .with_timetables()
         .order_by("start_date")
     )
     return render(

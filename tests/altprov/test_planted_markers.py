@@ -101,9 +101,7 @@ def _plant(w) -> None:
     provider.save()
     full_week = {f"{d}_{s}": True for d in ["mon", "tue", "wed", "thu", "fri"] for s in ["am", "pm"]}
     for placement in (w.agreed, w.active):
-        for name, value in full_week.items():
-            setattr(placement, name, value)
-        placement.save()
+        placement.timetables.update(**full_week)
 
 
 def _run_the_attendance_jobs(w, provider_user_email: str) -> None:

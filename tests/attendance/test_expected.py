@@ -2,8 +2,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from attendance.expected import ExpectedSession, expected_sessions, school_days
 from placements.models import ClosureKind, Placement, Status
+from placements.schedule import ExpectedSession, expected_sessions, school_days
 
 from ..factories import (
     LearnerFactory,
@@ -167,8 +167,8 @@ def test_query_count_does_not_grow_with_placements_or_days(
             wed_pm=True,
         )
     ProviderClosureFactory(provider=provider, start_date=date(2026, 10, 12), end_date=date(2026, 10, 13))
-    # placements, terms, school closures, provider closures.
-    with django_assert_num_queries(4):
+    # placements, their timetable versions, terms, school closures, provider closures.
+    with django_assert_num_queries(5):
         found = expected_sessions(date(2026, 9, 1), date(2026, 12, 31), placements=Placement.objects.all())
     # 14 full weeks of Mon AM and Wed PM, minus half term and the Monday the provider was closed.
     assert len(found) == 30 * (2 * 14 - 1)
@@ -198,3 +198,22 @@ def test_a_provider_closure_applies_to_its_own_school_only(school, autumn, provi
     found = expected_sessions(MONDAY, MONDAY)
     assert {s.placement_id for s in found} == {active_placement.pk}
     assert theirs.pk not in {s.placement_id for s in found}
+
+
+def test_sessions_start_when_a_late_placement_was_activated(active_placement):
+    # Due to start on 7 September, but only activated on Tuesday 1 December.
+    active_placement.activated_on = MONDAY + timedelta(days=1)
+    active_placement.save()
+    assert days_of(expected_sessions(MONDAY - timedelta(days=7), MONDAY + timedelta(days=1))) == [
+        (MONDAY + timedelta(days=1), "AM")
+    ]
+    assert expected_sessions(MONDAY, MONDAY) == []
+
+
+def test_a_start_date_after_activation_still_comes_first(active_placement):
+    active_placement.start_date = MONDAY + timedelta(days=1)
+    active_placement.activated_on = MONDAY - timedelta(days=14)
+    active_placement.save()
+    assert days_of(expected_sessions(MONDAY - timedelta(days=7), MONDAY + timedelta(days=1))) == [
+        (MONDAY + timedelta(days=1), "AM")
+    ]

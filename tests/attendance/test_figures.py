@@ -152,9 +152,10 @@ def test_figures_for_50_learners_in_one_query(school, autumn, provider, django_a
     assert len(found) == 50
     assert sum(f.attended for f in found.values()) == 25
 
-    # Plus the expected sessions' placements, terms, school closures and
-    # provider closures, the marks' keys and the placements' learners.
-    with django_assert_num_queries(7):
+    # Plus the expected sessions' placements, their timetable versions, terms,
+    # school closures and provider closures, the marks' keys and the
+    # placements' learners.
+    with django_assert_num_queries(8):
         found = figures_for(
             learners, MONDAY, MONDAY + timedelta(days=1), unmarked_until=MONDAY + timedelta(days=1)
         )

@@ -208,11 +208,11 @@ def test_follow_up_query_count_is_constant_as_learners_grow(client, school, autu
     many = _queries(client, FOLLOW_UP)
     # Session, user, the user's roles and schools (4); the unread count (1);
     # this term (1); the marks grouped (1); the expected sessions'
-    # placements, terms, school and provider closures, the marks' keys and
-    # the placements' learners (6); the learners listed with their last
-    # intervention and contact (1), their current placements (1); today's
-    # unexplained marks (1).
-    assert few == many == 16
+    # placements, their timetable versions, terms, school and provider
+    # closures, the marks' keys and the placements' learners (7); the learners
+    # listed with their last intervention and contact (1), their current
+    # placements (1); today's unexplained marks (1).
+    assert few == many == 17
 
 
 # A learner's attendance page ------------------------------------------------------

@@ -594,9 +594,9 @@ def test_register_query_count_does_not_grow_with_learners(
             source=Source.PROVIDER_LINK,
         )
     # The link (with school and provider), its use count; expected sessions:
-    # placements, terms, school closures, provider closures; the placements
-    # with learners; the marks; today's provider closure.
-    with django_assert_num_queries(9):
+    # placements, their timetable versions, terms, school closures, provider
+    # closures; the placements with learners; the marks; today's provider closure.
+    with django_assert_num_queries(10):
         response = get(client, token)
     # A card per learner today, and again for last Monday (not complete).
     assert response.content.decode().count('class="card mb-3 shadow-sm"') == 10

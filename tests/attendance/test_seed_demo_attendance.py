@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from altprov.models import Flag, Notification, School, User
 from attendance.demo import plan_placement
-from attendance.expected import expected_sessions, school_days
 from attendance.figures import Band, figures_for
 from attendance.models import (
     AttendanceMark,
@@ -29,6 +28,7 @@ from attendance.models import (
 )
 from attendance.today import today_page
 from placements.models import Arrangement, Learner, Placement, Status
+from placements.schedule import expected_sessions, school_days
 
 pytestmark = pytest.mark.django_db
 

@@ -334,16 +334,16 @@ def test_today_query_count_does_not_grow_with_providers_and_learners(
     client, school, autumn, dsl, admin_assistant, django_assert_max_num_queries
 ):
     # session, user, memberships, schools, unread count; the school with its cut-offs; terms
-    # and school closures (is it a school day?); expected sessions: placements, terms, school closures,
-    # provider closures; placements with learners and providers; provider
-    # closures today; marks with learners and providers; flags; chase notes;
-    # usable links; parent contacts today.
+    # and school closures (is it a school day?); expected sessions: placements, their timetable
+    # versions, terms, school closures, provider closures; placements with learners and providers,
+    # and their timetable versions; provider closures today; marks with learners and providers;
+    # missing-report flags and who was told; chase notes; usable links; parent contacts today.
     populate(school, dsl, providers=2, learners=2)
     client.force_login(admin_assistant)
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(21):
         assert client.get(TODAY).status_code == 200
     populate(school, dsl, providers=4, learners=4)
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(21):
         body = client.get(TODAY).content.decode()
     assert body.count('<tr id="provider-') == 6
     assert "Missing" in body and "Closed" in body

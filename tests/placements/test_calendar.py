@@ -2,11 +2,15 @@ from datetime import date
 
 import pytest
 
-from placements.calendar import SchoolCalendar, is_school_day, term_and_half
 from placements.models import ClosureKind, TermName
+from placements.schedule import school_days
 from tests.factories import SchoolClosureFactory, TermFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def is_school_day(school, day: date) -> bool:
+    return school_days([school.pk], day, day)[school.pk] == [day]
 
 
 @pytest.fixture
@@ -70,22 +74,19 @@ def test_weekday_outside_terms_is_not_a_school_day(school, autumn, day):
     assert not is_school_day(school, day)
 
 
-def test_term_and_half_is_first_half_before_the_break(school, autumn):
-    assert term_and_half(school, date(2026, 9, 2)) == (autumn, 1)
-    assert term_and_half(school, date(2026, 10, 23)) == (autumn, 1)
+def test_half_is_first_before_the_break(autumn):
+    assert autumn.half_for(date(2026, 9, 2)) == 1
+    assert autumn.half_for(date(2026, 10, 23)) == 1
 
 
-def test_term_and_half_is_second_half_after_the_break(school, autumn):
-    assert term_and_half(school, date(2026, 11, 2)) == (autumn, 2)
-    assert term_and_half(school, date(2026, 12, 18)) == (autumn, 2)
+def test_half_is_second_after_the_break(autumn):
+    assert autumn.half_for(date(2026, 11, 2)) == 2
+    assert autumn.half_for(date(2026, 12, 18)) == 2
 
 
-def test_term_and_half_has_no_half_in_the_break(school, autumn):
-    assert term_and_half(school, date(2026, 10, 28)) == (autumn, None)
-
-
-def test_term_and_half_outside_terms_is_none(school, autumn):
-    assert term_and_half(school, date(2026, 8, 20)) == (None, None)
+def test_no_half_in_the_break_or_outside_the_term(autumn):
+    assert autumn.half_for(date(2026, 10, 28)) is None
+    assert autumn.half_for(date(2026, 8, 20)) is None
 
 
 def test_clocks_going_forward_do_not_change_school_days(school, spring):
@@ -93,7 +94,7 @@ def test_clocks_going_forward_do_not_change_school_days(school, spring):
     assert not is_school_day(school, date(2026, 3, 28))
     assert not is_school_day(school, date(2026, 3, 29))
     assert is_school_day(school, date(2026, 3, 30))
-    assert term_and_half(school, date(2026, 3, 30)) == (spring, 2)
+    assert spring.half_for(date(2026, 3, 30)) == 2
 
 
 def test_clocks_going_back_do_not_change_school_days(school, autumn):
@@ -104,7 +105,7 @@ def test_clocks_going_back_do_not_change_school_days(school, autumn):
 
 
 def test_school_days_over_the_dst_fortnight_count_weekdays_only(school, spring):
-    days = SchoolCalendar.load(school, date(2026, 3, 23), date(2026, 4, 3)).school_days()
+    days = school_days([school.pk], date(2026, 3, 23), date(2026, 4, 3))[school.pk]
     assert days == [
         date(2026, 3, 23),
         date(2026, 3, 24),
@@ -116,10 +117,10 @@ def test_school_days_over_the_dst_fortnight_count_weekdays_only(school, spring):
     ]
 
 
-def test_calendar_loads_terms_and_closures_in_two_queries(school, autumn, django_assert_num_queries):
+def test_school_days_load_terms_and_closures_in_two_queries(school, autumn, django_assert_num_queries):
     SchoolClosureFactory(school=school, date=date(2026, 11, 13))
     # 1. terms overlapping the range; 2. closures in the range.
     with django_assert_num_queries(2):
-        calendar = SchoolCalendar.load(school, date(2026, 9, 1), date(2026, 12, 31))
+        days = school_days([school.pk], date(2026, 9, 1), date(2026, 12, 31))[school.pk]
     # 3 days in the first week, 14 full weeks around half term, less the closure.
-    assert len(calendar.school_days()) == 3 + 14 * 5 - 1
+    assert len(days) == 3 + 14 * 5 - 1

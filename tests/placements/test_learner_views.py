@@ -4,7 +4,7 @@ from django.urls import reverse
 from altprov.models import Role
 from placements.models import Learner
 
-from ..factories import ContactFactory, LearnerFactory, PlacementFactory
+from ..factories import ContactFactory, LearnerFactory, MembershipFactory, PlacementFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,12 +75,31 @@ def test_one_emergency_contact_is_refused(client, admin_assistant, valid_upn):
     assert "at least two emergency contacts" in response.content.decode()
 
 
-def test_duplicate_upn_is_refused_with_message(client, admin_assistant, school):
-    existing = LearnerFactory(school=school)
+def test_duplicate_upn_is_refused_with_message_naming_only_this_school(
+    client, admin_assistant, school, other_school
+):
+    existing = LearnerFactory(school=school, legal_first_name="Priya", legal_last_name="Shah")
+    elsewhere = LearnerFactory(
+        school=other_school, upn=existing.upn, legal_first_name="Poppy", legal_last_name="Walsh"
+    )
     client.force_login(admin_assistant)
     response = client.post(reverse("placements:learner_create"), learner_post(upn=existing.upn))
     assert response.status_code == 200
-    assert "already exists" in response.content.decode()
+    body = response.content.decode()
+    assert "A learner with this UPN is already on this school&#x27;s roll." in body
+    for word in (elsewhere.legal_first_name, elsewhere.legal_last_name, other_school.name):
+        assert word not in body
+    assert Learner.objects.filter(upn=existing.upn).count() == 2
+
+
+def test_another_school_may_hold_a_learner_with_the_same_upn(client, school, other_school, valid_upn):
+    LearnerFactory(school=school, upn=valid_upn)
+    admin_b = UserFactory()
+    MembershipFactory(user=admin_b, school=other_school, role=Role.ADMIN)
+    client.force_login(admin_b)
+    response = client.post(reverse("placements:learner_create"), learner_post(upn=valid_upn))
+    assert response.status_code == 302
+    assert Learner.objects.get(school=other_school).upn == valid_upn
 
 
 def test_risk_assessment_needs_date(client, admin_assistant, valid_upn):

@@ -19,7 +19,7 @@ from placements.models import (
     StatusChange,
     TransitionError,
 )
-from placements.models.placements import SESSION_FIELDS, WEEKDAYS
+from placements.models.timetables import SESSION_FIELDS, WEEKDAYS
 from tests.factories import (
     EvidenceItemFactory,
     LearnerFactory,
@@ -93,10 +93,16 @@ def test_same_term_at_two_schools_is_allowed(school, other_school):
     TermFactory(school=other_school)
 
 
-def test_duplicate_upn_is_refused(school, other_school):
+def test_duplicate_upn_at_one_school_is_refused(school):
     learner = LearnerFactory(school=school)
     with refused_by_database():
-        LearnerFactory(school=other_school, upn=learner.upn)
+        LearnerFactory(school=school, upn=learner.upn)
+
+
+def test_the_same_upn_at_two_schools_is_allowed(school, other_school):
+    # A trust may hold one learner at two of its schools.
+    learner = LearnerFactory(school=school)
+    LearnerFactory(school=other_school, upn=learner.upn)
 
 
 @pytest.mark.parametrize("year_group", [0, 15])
@@ -713,18 +719,18 @@ def test_authorising_a_cost_records_who_and_when(active, head):
 # Timetable, codes and warnings -------------------------------------------------
 
 
-def test_weekly_hours_count_am_and_pm_sessions():
-    placement = PlacementFactory.build()
+def test_weekly_hours_count_am_and_pm_sessions(slt):
+    placement = PlacementFactory()
     assert placement.sessions_per_week == 2
     assert placement.weekly_hours == Decimal("6.0")
-    placement.wed_pm = True
+    placement.set_timetable({"mon_am": True, "tue_am": True, "wed_pm": True}, by=slt)
     assert placement.weekly_hours == Decimal("8.5")
     placement.am_hours, placement.pm_hours = Decimal("2.5"), Decimal("2.0")
     assert placement.weekly_hours == Decimal("7.0")
 
 
 def test_empty_timetable_has_no_hours():
-    placement = PlacementFactory.build(mon_am=False, tue_am=False)
+    placement = PlacementFactory(mon_am=False, tue_am=False)
     assert placement.sessions_per_week == 0
     assert placement.weekly_hours == 0
 
@@ -744,13 +750,13 @@ def test_placement_beside_school_timetable_is_not_part_time():
 
 
 def test_full_week_at_the_provider_is_not_part_time():
-    placement = PlacementFactory.build(rest_of_week_at_school=False, **dict.fromkeys(SESSION_FIELDS, True))
+    placement = PlacementFactory(rest_of_week_at_school=False, **dict.fromkeys(SESSION_FIELDS, True))
     assert placement.weekly_hours == Decimal("27.5")
     assert not placement.is_part_time_timetable
 
 
 def test_part_time_timetable_lists_everything_missing():
-    placement = PlacementFactory.build(rest_of_week_at_school=False, parental_agreement_date=TODAY)
+    placement = PlacementFactory(rest_of_week_at_school=False, parental_agreement_date=TODAY)
     assert placement.is_part_time_timetable
     assert placement.part_time_problems() == [
         "Part-time timetable (6.0 hours a week) without a time limit, a review date."
@@ -768,7 +774,7 @@ def test_documented_part_time_timetable_has_no_problems():
 
 
 def twenty_hours(**learner_fields):
-    learner = LearnerFactory.build(**learner_fields)
+    learner = LearnerFactory(**learner_fields)
     # Five mornings (15 h) and two afternoons (5 h).
     return {"learner": learner, "mon_pm": True, "tue_pm": True, **{f"{day}_am": True for day in WEEKDAYS}}
 
@@ -778,8 +784,8 @@ def twenty_hours(**learner_fields):
     [({"looked_after": True}, "looked-after"), ({"sen_status": SenStatus.EHCP}, "has an EHC plan")],
 )
 def test_registration_warning_for_looked_after_or_ehcp_learner_over_18_hours(learner_fields, who):
-    provider = ProviderFactory.build(name="Hilltop Farm")
-    placement = PlacementFactory.build(provider=provider, **twenty_hours(**learner_fields))
+    provider = ProviderFactory(name="Hilltop Farm")
+    placement = PlacementFactory(provider=provider, **twenty_hours(**learner_fields))
     assert placement.weekly_hours == Decimal("20.0")
     [warning] = placement.registration_warnings()
     assert warning.startswith(
@@ -788,10 +794,10 @@ def test_registration_warning_for_looked_after_or_ehcp_learner_over_18_hours(lea
 
 
 def test_no_registration_warning_at_exactly_18_hours():
-    provider = ProviderFactory.build()
-    placement = PlacementFactory.build(
+    provider = ProviderFactory()
+    placement = PlacementFactory(
         provider=provider,
-        learner=LearnerFactory.build(looked_after=True),
+        learner=LearnerFactory(looked_after=True),
         am_hours=Decimal("3.6"),
         **{f"{day}_am": True for day in WEEKDAYS},
     )
@@ -800,15 +806,15 @@ def test_no_registration_warning_at_exactly_18_hours():
 
 
 def test_no_registration_warning_for_a_learner_without_lac_or_ehcp_status():
-    provider = ProviderFactory.build()
-    placement = PlacementFactory.build(provider=provider, **twenty_hours(sen_status=SenStatus.SUPPORT))
+    provider = ProviderFactory()
+    placement = PlacementFactory(provider=provider, **twenty_hours(sen_status=SenStatus.SUPPORT))
     assert placement.registration_warnings() == []
 
 
 @pytest.mark.parametrize("trait", ["registered_school", "fe"])
 def test_no_registration_warning_at_a_registered_provider(trait):
-    provider = ProviderFactory.build(**{trait: True})
-    placement = PlacementFactory.build(provider=provider, **twenty_hours(looked_after=True))
+    provider = ProviderFactory(**{trait: True})
+    placement = PlacementFactory(provider=provider, **twenty_hours(looked_after=True))
     assert placement.registration_warnings() == []
 
 

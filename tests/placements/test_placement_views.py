@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from placements.models import EvidenceItem, Placement, Status
+from placements.models import EvidenceItem, Placement, PlacementTimetable, Status
 
 from ..factories import (
     LearnerFactory,
@@ -276,14 +276,15 @@ def test_placement_list_filters_and_query_count(
     url = reverse("placements:placement_list")
     body = client.get(url, {"provider": other.pk}).content.decode()
     assert "Hilltop Farm" in body and "Riverside Skills</td>" not in body
-    # session, user, memberships, schools, unread count, count, page (joined), providers, visitors.
-    with django_assert_max_num_queries(9):
+    # session, user, memberships, schools, unread count, count, page (joined), the page's
+    # timetable versions (for the hours), providers, visitors.
+    with django_assert_max_num_queries(10):
         client.get(url)
     for _ in range(10):
         PlacementFactory(
             learner=LearnerFactory(school=school), provider=ProviderFactory(), status=Status.ACTIVE
         )
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get(url).status_code == 200
 
 
@@ -341,9 +342,43 @@ def test_agreed_placement_keeps_its_provider_and_a_cost_change_needs_new_authori
     client.force_login(slt)
     data = placement_post(placement.learner, other, today, site=other.sites.first().pk, cost_amount="60.00")
     data["cost_basis"] = "session"
+    # The timetable as it was (Monday and Tuesday mornings): no change of sessions to date.
+    data["tue_am"] = "on"
+    del data["wed_pm"]
     response = client.post(reverse("placements:placement_edit", args=[placement.pk]), data)
     assert response.status_code == 302
     placement.refresh_from_db()
     assert placement.provider == provider
     assert placement.cost_amount == 60
     assert placement.cost_authorised_by is None
+
+
+def test_where_is_answers_from_the_expected_sessions(client, school, admin_assistant, provider):
+    from ..factories import TermFactory
+
+    TermFactory(school=school)
+    learner = LearnerFactory(school=school)
+    placement = PlacementFactory(
+        learner=learner,
+        provider=provider,
+        status=Status.ACTIVE,
+        start_date=date(2026, 9, 7),
+        # Activated late: the provider was not expecting the learner before Wednesday 16 September.
+        activated_on=date(2026, 9, 16),
+        target_end_date=date(2027, 3, 1),
+    )
+    # From Monday 2 November, Wednesday mornings instead of Monday and Tuesday mornings.
+    PlacementTimetable.objects.create(placement=placement, effective_from=date(2026, 11, 2), wed_am=True)
+    client.force_login(admin_assistant)
+
+    def at_provider(day: date) -> bool:
+        body = client.get(
+            reverse("placements:where_is"), {"learner": learner.pk, "on": day.isoformat(), "session": "am"}
+        ).content.decode()
+        return "is at Riverside Skills" in body
+
+    assert not at_provider(date(2026, 9, 14))  # a Monday before it was active
+    assert at_provider(date(2026, 9, 21))
+    assert at_provider(date(2026, 10, 19))  # the last Monday of the old timetable
+    assert not at_provider(date(2026, 11, 2))
+    assert at_provider(date(2026, 11, 4))  # a Wednesday of the new one

@@ -118,9 +118,11 @@ def test_demo_logins_hold_their_roles():
 @pytest.mark.django_db
 def test_demo_data_keeps_the_placement_rules():
     seed()
-    placements = Placement.objects.select_related("learner", "provider")
+    placements = Placement.objects.select_related("learner", "provider").with_timetables()
 
     for placement in placements:
+        [timetable] = placement.timetable_versions()
+        assert timetable.effective_from == placement.start_date and timetable.sessions_per_week > 0
         if placement.status in (Status.AGREED, Status.ACTIVE):
             assert placement.session_clashes() == []
         if placement.status == Status.ACTIVE and placement.learner.behaviour_risk_assessment:

@@ -1,18 +1,24 @@
-"""Expected sessions: the heart of attendance (DESIGN.md "Expected attendance").
+"""Expected sessions: which sessions each learner is expected at a provider, and where.
 
-A placement's weekly timetable, intersected with its school's term dates,
-minus school closures and the provider's closures, gives the sessions the
-learner is expected at the provider. Computed for any number of placements
-and days in a fixed handful of queries: the placements, their schools'
-terms, school closures and provider closures.
+The one place that answers it (DESIGN.md "Expected attendance"), for any
+date range: the morning links, the missing-report job, Today, the register
+grid and link, the figures and "Where is this learner?" all ask here.
+
+A placement's timetable (the version in force that day), intersected with its
+school's term dates, minus school closures and that school's provider
+closures, from the later of its start and its activation to its end, gives
+the sessions the learner is expected at the provider. Computed for any number
+of placements and days in a fixed handful of queries: the placements, their
+timetable versions, their schools' terms, school closures and provider
+closures. Dates are calendar dates in Europe/London.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from placements.models import Placement, ProviderClosure, SchoolClosure, Term
-from placements.models.placements import WEEKDAYS
+from .models import Placement, PlacementTimetable, ProviderClosure, SchoolClosure, Term
+from .models.timetables import SESSION_FIELDS, version_index
 
 SESSIONS = ("AM", "PM")
 
@@ -55,6 +61,18 @@ def school_days(school_ids, start: date, end: date) -> dict[int, list[date]]:
     return result
 
 
+def next_school_day(school, after: date) -> date:
+    """The school's first school day after `after` (the next weekday if its calendar has none in sight)."""
+    school_id = getattr(school, "pk", school)
+    found = school_days([school_id], after + timedelta(days=1), after + timedelta(days=60))[school_id]
+    if found:
+        return found[0]
+    day = after + timedelta(days=1)
+    while day.weekday() > 4:
+        day += timedelta(days=1)
+    return day
+
+
 def provider_closed_days(provider_ids, start: date, end: date) -> dict[tuple[int, int], set[date]]:
     """(provider, school) -> the days the provider is closed for that school's learners."""
     closed = defaultdict(set)
@@ -64,9 +82,6 @@ def provider_closed_days(provider_ids, start: date, end: date) -> dict[tuple[int
         for day in _days(max(start, closure.start_date), min(end, closure.end_date)):
             closed[(closure.provider_id, closure.school_id)].add(day)
     return closed
-
-
-TIMETABLE_FIELDS = [f"{day}_{s}" for day in WEEKDAYS for s in ("am", "pm")]
 
 
 def expected_sessions(start: date, end: date, *, placements=None) -> list[ExpectedSession]:
@@ -79,24 +94,37 @@ def expected_sessions(start: date, end: date, *, placements=None) -> list[Expect
         start, end
     )
     rows = list(
-        queryset.only(
-            "pk", "school_id", "provider_id", "start_date", "end_date", *TIMETABLE_FIELDS
-        ).order_by()
+        queryset.prefetch_related(None)
+        .only("pk", "school_id", "provider_id", "start_date", "end_date", "activated_on")
+        .order_by()
     )
     if not rows:
         return []
+    # The versions as plain rows: thousands of model instances would cost more than the rest together.
+    dates, weeks = defaultdict(list), defaultdict(list)
+    for placement_id, effective_from, *flags in (
+        PlacementTimetable.objects.filter(placement_id__in=[p.pk for p in rows])
+        .order_by("placement_id", "effective_from")
+        .values_list("placement_id", "effective_from", *SESSION_FIELDS)
+    ):
+        dates[placement_id].append(effective_from)
+        # (AM, PM) for each weekday, Monday first.
+        weeks[placement_id].append(list(zip(flags[::2], flags[1::2])))
     days_by_school = school_days({p.school_id for p in rows}, start, end)
     closed_by_provider = provider_closed_days({p.provider_id for p in rows}, start, end)
     result = []
     for placement in rows:
-        first = placement.start_date
+        first = placement.expected_from
         last = placement.end_date or end
-        flags = [(getattr(placement, f"{day}_am"), getattr(placement, f"{day}_pm")) for day in WEEKDAYS]
+        versions = weeks[placement.pk]
+        if not versions:
+            continue
         closed = closed_by_provider.get((placement.provider_id, placement.school_id), ())
         for day in days_by_school[placement.school_id]:
             if day < first or day > last or day in closed:
                 continue
-            am, pm = flags[day.weekday()]
+            week = versions[0] if len(versions) == 1 else versions[version_index(dates[placement.pk], day)]
+            am, pm = week[day.weekday()]
             if am:
                 result.append(
                     ExpectedSession(day, "AM", placement.pk, placement.school_id, placement.provider_id)
@@ -112,3 +140,12 @@ def expected_sessions(start: date, end: date, *, placements=None) -> list[Expect
 def is_expected(placement: Placement, day: date, session: str) -> bool:
     found = expected_sessions(day, day, placements=Placement.objects.filter(pk=placement.pk))
     return any(e.session == session for e in found)
+
+
+def expected_at(learner, day: date, session: str) -> Placement | None:
+    """The placement `learner` is expected at for that session, if any."""
+    found = expected_sessions(day, day, placements=Placement.objects.filter(learner=learner))
+    ids = [e.placement_id for e in found if e.session == session.upper()]
+    if not ids:
+        return None
+    return Placement.objects.select_related("provider", "site").filter(pk__in=ids).order_by("pk").first()
