@@ -27,4 +27,4 @@ def get_flag_for_user(user, pk: int, *, perm: str = "attendance.record") -> Flag
 
 
 def get_link_for_user(user, pk: int, *, perm: str = "attendance.record") -> LinkToken:
-    return _scoped(LinkToken.objects.select_related("provider"), user, pk, perm)
+    return _scoped(LinkToken.objects.all(), user, pk, perm)

@@ -3,3 +3,12 @@ from django.apps import AppConfig
 
 class AttendanceConfig(AppConfig):
     name = "attendance"
+
+    def ready(self) -> None:
+        from altprov.links import register
+        from altprov.models import LinkPurpose
+
+        from .daily_links import reissue_register_link
+        from .views.provider import provider_register
+
+        register(LinkPurpose.PROVIDER_REGISTER, view=provider_register, reissue=reissue_register_link)

@@ -275,10 +275,11 @@ def today_page(*, school: School, day: date, now: datetime) -> TodayPage:
         rows[note.provider_id].chases.append(note)
     for link in (
         LinkToken.objects.usable(now)
-        .filter(school=school, purpose=LinkPurpose.PROVIDER_REGISTER, provider_id__in=rows)
+        .about(Provider, rows)
+        .filter(school=school, purpose=LinkPurpose.PROVIDER_REGISTER)
         .select_related("created_by")
     ):
-        rows[link.provider_id].links.append(link)
+        rows[link.subject_id].links.append(link)
 
     for provider_id, row in rows.items():
         row.open_flags.sort(key=lambda f: (f.session, f.pk))

@@ -16,13 +16,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from altprov.links import link_view
-from altprov.models import LinkPurpose, LinkToken
-from placements.models import Placement, ProviderClosure
+from altprov.models import LinkToken
+from placements.models import Placement, Provider, ProviderClosure
 
+from ..daily_links import last_day, provider_of
 from ..expected import expected_sessions
 from ..forms.provider import ProviderClosedForm, ProviderRegisterForm, SessionRow
 from ..missing import resolve_complete_flags
@@ -66,6 +65,7 @@ class RegisterDay:
 
 @dataclass
 class Register:
+    provider: Provider
     today: RegisterDay
     previous: RegisterDay | None
     closure: ProviderClosure | None
@@ -82,13 +82,13 @@ class Register:
         return next((d for d in self.days if d.rows and d.iso == value), None)
 
 
-def build_register(link: LinkToken, now: datetime) -> Register:
+def build_register(link: LinkToken, provider: Provider, now: datetime) -> Register:
     """Today's sessions and the previous school day's (only while incomplete) for the link's provider."""
     today = now.date()
     expected = expected_sessions(
         today - timedelta(days=LOOK_BACK_DAYS),
         today,
-        placements=Placement.objects.filter(school=link.school, provider=link.provider),
+        placements=Placement.objects.filter(school=link.school, provider=provider),
     )
     previous_day = max((e.day for e in expected if e.day < today), default=None)
     wanted = [e for e in expected if e.day in (today, previous_day)]
@@ -135,14 +135,14 @@ def build_register(link: LinkToken, now: datetime) -> Register:
     if previous is not None and previous.complete:
         previous = None
     closure = (
-        ProviderClosure.objects.filter(provider=link.provider, start_date__lte=today, end_date__gte=today)
+        ProviderClosure.objects.filter(provider=provider, start_date__lte=today, end_date__gte=today)
         .only("pk", "reason", "start_date", "end_date")
         .first()
     )
-    return Register(today=days[today], previous=previous, closure=closure)
+    return Register(provider=provider, today=days[today], previous=previous, closure=closure)
 
 
-def _lock(link: LinkToken) -> None:
+def _lock(link: LinkToken, provider: Provider) -> None:
     """Serialise submissions for one provider at one school (two phones, a double tap).
 
     Without it, "all present" could read a session as unmarked while another
@@ -150,7 +150,7 @@ def _lock(link: LinkToken) -> None:
     """
     list(
         Placement.objects.select_for_update()
-        .filter(school=link.school, provider=link.provider)
+        .filter(school=link.school, provider=provider)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -183,7 +183,8 @@ def _render(request, link, register, form, closed_form) -> HttpResponse:
     context = {
         "link": link,
         "school": link.school,
-        "provider": link.provider,
+        "provider": register.provider,
+        "last_day": last_day(link),
         "register": register,
         "days": days,
         "form": form,
@@ -203,18 +204,15 @@ def _refused(request, link) -> HttpResponse:
     )
 
 
-# No CSRF token: the page has no ambient authority to forge (no session, no
-# cookie); the 256-bit secret in the URL is the credential, and a forger
-# without it has nothing to post to. link_view's "Referrer-Policy:
-# no-referrer" also makes browsers send "Origin: null" on the form's POST,
-# which Django's CSRF check would refuse.
-@link_view(LinkPurpose.PROVIDER_REGISTER)
-@csrf_exempt
+# Served by altprov.links.link_page (registered in AttendanceConfig.ready()),
+# which has checked the link, counted the request and marks the answer
+# private; it also explains why there is no CSRF token.
 @require_http_methods(["GET", "HEAD", "POST"])
 def provider_register(request: HttpRequest, link: LinkToken) -> HttpResponse:
     now = timezone.localtime()
+    provider = provider_of(link)
     if request.method != "POST":
-        register = build_register(link, now)
+        register = build_register(link, provider, now)
         return _render(
             request, link, register, ProviderRegisterForm(rows=register.rows), ProviderClosedForm()
         )
@@ -223,8 +221,8 @@ def provider_register(request: HttpRequest, link: LinkToken) -> HttpResponse:
     if action is None:
         return _refused(request, link)
     with transaction.atomic():
-        _lock(link)
-        register = build_register(link, now)
+        _lock(link, provider)
+        register = build_register(link, provider, now)
         if action == "closed":
             return _closed(request, link, register)
         day = register.offered(request.POST[action]) if action == "all_present" else None
@@ -258,10 +256,11 @@ def provider_register(request: HttpRequest, link: LinkToken) -> HttpResponse:
 
 def _closed(request: HttpRequest, link: LinkToken, register: Register) -> HttpResponse:
     today = register.today
+    provider = register.provider
     if request.POST["closed"] != today.iso:
         return _refused(request, link)
     if register.closure is not None and not today.rows:
-        messages.info(request, f"{link.provider.name} is already recorded as closed today.")
+        messages.info(request, f"{provider.name} is already recorded as closed today.")
         return redirect(request.path)
     if not today.rows:
         return _refused(request, link)
@@ -275,17 +274,17 @@ def _closed(request: HttpRequest, link: LinkToken, register: Register) -> HttpRe
     if not closed_form.is_valid():
         return _render(request, link, register, ProviderRegisterForm(rows=register.rows), closed_form)
     ProviderClosure.objects.create(
-        provider=link.provider,
+        provider=provider,
         school=link.school,
         start_date=today.day,
         end_date=today.day,
         reason=CLOSED_REASON,
     )
     resolve_complete_flags(
-        day=today.day, school_id=link.school.pk, provider_id=link.provider.pk, resolution=CLOSED_REASON
+        day=today.day, school_id=link.school.pk, provider_id=provider.pk, resolution=CLOSED_REASON
     )
     messages.success(
         request,
-        f"Thank you. {link.provider.name} is recorded as closed today, {format_date(today.day, 'l j F')}.",
+        f"Thank you. {provider.name} is recorded as closed today, {format_date(today.day, 'l j F')}.",
     )
     return redirect(request.path)

@@ -30,7 +30,7 @@ from django.utils import timezone
 from altprov.links import issue_link
 from altprov.models import Flag, FlagKind, LinkPurpose, LinkToken, Role
 from attendance.models import AttendanceMark, ChaseNote, MarkStatus, Source
-from placements.models import Placement, ProviderClosure, SchoolClosure, Status
+from placements.models import Placement, Provider, ProviderClosure, SchoolClosure, Status
 
 from ..factories import (
     ContactFactory,
@@ -145,7 +145,7 @@ def world(school, private_media):
         session="PM",
         raised_at=timezone.now(),
     )
-    link, _ = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, provider=provider)
+    link, _ = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, subject=provider)
     return SimpleNamespace(
         mark=mark,
         flag=flag,
@@ -529,7 +529,7 @@ MATRIX = [
         "post",
         frozenset({HEAD, SLT, PASTORAL, DSL, ADMIN}),
         redirect_to=lambda w: reverse("attendance:today"),
-        effect=lambda w: LinkToken.objects.filter(provider=w.provider).count() > 1,
+        effect=lambda w: LinkToken.objects.about(Provider, [w.provider.pk]).count() > 1,
     ),
     # attendance.record
     Case(
