@@ -21,10 +21,10 @@ from django.views.decorators.http import require_http_methods
 from altprov.models import LinkToken
 from placements.models import Placement, Provider, ProviderClosure
 
+from ..closed_today import report_closed
 from ..daily_links import last_day, provider_of
 from ..expected import expected_sessions
 from ..forms.provider import ProviderClosedForm, ProviderRegisterForm, SessionRow
-from ..missing import resolve_complete_flags
 from ..models import AttendanceMark, MarkStatus, Source
 from ..recording import MarkInput, RecordResult, record_marks
 
@@ -32,7 +32,6 @@ from ..recording import MarkInput, RecordResult, record_marks
 PM_STARTS = time(12, 0)
 # How far back "yesterday" may be: the previous school day with expected sessions.
 LOOK_BACK_DAYS = 7
-CLOSED_REASON = "Reported closed by the provider on the register link"
 ACTIONS = ("all_present", "save", "closed")
 
 
@@ -273,18 +272,15 @@ def _closed(request: HttpRequest, link: LinkToken, register: Register) -> HttpRe
         )
     if not closed_form.is_valid():
         return _render(request, link, register, ProviderRegisterForm(rows=register.rows), closed_form)
-    ProviderClosure.objects.create(
-        provider=provider,
+    report_closed(
         school=link.school,
-        start_date=today.day,
-        end_date=today.day,
-        reason=CLOSED_REASON,
-    )
-    resolve_complete_flags(
-        day=today.day, school_id=link.school.pk, provider_id=provider.pk, resolution=CLOSED_REASON
+        provider=provider,
+        day=today.day,
+        placement_ids={row.placement.pk for row in today.rows},
     )
     messages.success(
         request,
-        f"Thank you. {provider.name} is recorded as closed today, {format_date(today.day, 'l j F')}.",
+        f"Thank you. {provider.name} is recorded as closed today, {format_date(today.day, 'l j F')}. "
+        "The school has been told.",
     )
     return redirect(request.path)

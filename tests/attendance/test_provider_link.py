@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from altprov.links import issue_link, revoke
 from altprov.models import Flag, LinkPurpose, Notification
+from attendance.closed_today import CLOSED_REASON
 from attendance.missing import check_missing_reports
 from attendance.models import AttendanceMark, MarkAmendment, MarkStatus, Source
 from attendance.recording import PROVIDER_CORRECTION, MarkInput, record_marks
-from attendance.views.provider import CLOSED_REASON
 from placements.models import Arrangement, ProviderClosure, Status
 
 from ..factories import LearnerFactory, PlacementFactory, ProviderFactory, UserFactory
