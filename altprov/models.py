@@ -157,23 +157,45 @@ class LinkPurpose(models.TextChoices):
     PROVIDER_REGISTER = "provider_register", "Provider daily register"
 
 
+class LinkAudience(models.TextChoices):
+    PROVIDER = "provider", "Provider"
+    PARENT = "parent", "Parent or carer"
+    PERSON = "person", "Named person"
+
+
 class LinkTokenQuerySet(models.QuerySet):
     def usable(self, now):
         return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+    def about(self, model, ids):
+        """Links whose subject is one of `ids` of `model`, in one query (a join, not a lookup first)."""
+        return self.filter(
+            subject_type__app_label=model._meta.app_label,
+            subject_type__model=model._meta.model_name,
+            subject_id__in=ids,
+        )
 
 
 class LinkToken(models.Model):
     """An expiring link for someone without an account (a provider, a parent).
 
-    Only a SHA-256 hash of the secret is stored; the link itself is shown or
-    emailed once. Every link view goes through altprov.links.link_view.
+    What it is for (purpose), who it is for (audience, and a named person's
+    address where there is one) and what it is about (a generic subject, so
+    this base layer points at no app's model). Only a SHA-256 hash of the
+    secret is stored; the link itself is shown or emailed once. Every link
+    page is served by altprov.links under one URL prefix.
     """
 
     purpose = models.CharField(max_length=30, choices=LinkPurpose.choices)
+    audience = models.CharField(max_length=10, choices=LinkAudience.choices, default=LinkAudience.PROVIDER)
+    recipient_name = models.CharField(max_length=200, blank=True)
+    recipient_email = models.EmailField(blank=True)
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="links")
-    provider = models.ForeignKey(
-        "placements.Provider", on_delete=models.CASCADE, null=True, blank=True, related_name="links"
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -191,18 +213,48 @@ class LinkToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="link_subject")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(expires_at__gt=models.F("created_at")), name="link_expires_after_created"
             ),
             models.CheckConstraint(
-                condition=~Q(purpose=LinkPurpose.PROVIDER_REGISTER) | Q(provider__isnull=False),
-                name="link_register_has_provider",
+                condition=Q(subject_type__isnull=True, subject_id__isnull=True)
+                | Q(subject_type__isnull=False, subject_id__isnull=False),
+                name="link_subject_whole",
+            ),
+            models.CheckConstraint(
+                condition=~Q(purpose=LinkPurpose.PROVIDER_REGISTER) | Q(subject_id__isnull=False),
+                name="link_register_has_subject",
+            ),
+            models.CheckConstraint(
+                condition=~Q(audience=LinkAudience.PERSON) | ~Q(recipient_email=""),
+                name="link_person_has_email",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_purpose_display()} link for {self.provider or self.school}"
+        return f"{self.get_purpose_display()} link at {self.school}"
+
+
+class RateCount(models.Model):
+    """Requests counted per key and time bucket, shared by every web process.
+
+    Kept in the database, not in process memory or a per-process cache, so
+    three workers enforce one limit. Rows older than a day are pruned when
+    links are issued.
+    """
+
+    key = models.CharField(max_length=100)
+    bucket = models.BigIntegerField(help_text="Start of the time bucket, in seconds since the epoch.")
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["bucket"], name="ratecount_bucket")]
+        constraints = [models.UniqueConstraint(fields=["key", "bucket"], name="ratecount_once_per_bucket")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.bucket}: {self.hits}"
 
 
 class FlagStage(models.TextChoices):

@@ -205,8 +205,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 # Absolute links in emails (provider register links, notifications).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
-# Link rate limits are counted in the cache: Redis when configured, so every
-# web process shares them.
+# The shared cache: Redis when configured. Link rate limits are counted in
+# the database instead (altprov.links), so they hold across web processes
+# with or without Redis.
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

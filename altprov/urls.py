@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from . import views
+from . import links, views
+from .logfilters import LINK_PREFIX
 
 urlpatterns = [
     # The home page belongs to the top layer; a dotted string, so the base imports no app.
@@ -32,6 +33,9 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # Every link for people without an account, whatever it is for (altprov.links).
+    path(f"{LINK_PREFIX[1:]}<str:token>/", links.link_page, name="link_page"),
+    path(f"{LINK_PREFIX[1:]}<str:token>/fresh/", links.link_fresh, name="link_fresh"),
     path("admin/", admin.site.urls),
     path("attendance/", include("attendance.urls")),
     path("", include("placements.urls")),

@@ -21,4 +21,4 @@ def get_flag_for_user(user, pk: int, *, perm: str = "attendance.record") -> Miss
 
 
 def get_link_for_user(user, pk: int, *, perm: str = "attendance.record") -> LinkToken:
-    return get_for_user(LinkToken.objects.select_related("provider"), user, pk, perm=perm)
+    return get_for_user(LinkToken.objects.all(), user, pk, perm=perm)

@@ -1,21 +1,58 @@
-"""The morning email: each provider with learners expected today gets its register link."""
+"""The morning email: each provider with learners expected today gets its register link.
 
-from datetime import datetime
+A register link lasts until the end of the next school day (so yesterday's
+register can be finished the next morning, and no longer), and a new one
+withdraws the provider's older ones at that school: one live bearer link
+per provider is all the job needs.
+"""
+
+from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from altprov.links import issue_link, link_url
-from altprov.models import LinkPurpose, School
+from altprov.models import LinkPurpose, LinkToken, School
 from altprov.notifications import notify
 from placements.models import Placement, Provider
-from placements.schedule import expected_sessions
+from placements.schedule import expected_sessions, school_days
 
 from .models import DailyLinkEmail
 
-REGISTER_VIEW = "attendance:provider_register"
+# How far ahead the next school day is looked for: a half term or the
+# Christmas and Easter holidays, not the summer (then the next weekday).
+NEXT_SCHOOL_DAY_WITHIN = timedelta(days=21)
+
+
+def provider_of(link: LinkToken) -> Provider:
+    """The provider a register link is for (its subject); a link whose provider was deleted is not valid."""
+    provider = Provider.objects.filter(pk=link.subject_id).first()
+    if provider is None:
+        raise Http404("The link's provider no longer exists.")
+    return provider
+
+
+def register_link_expiry(school: School, now: datetime) -> datetime:
+    """Midnight (Europe/London) at the end of the school's next school day after `now`'s date."""
+    today = timezone.localdate(now)
+    days = school_days([school.pk], today + timedelta(days=1), today + NEXT_SCHOOL_DAY_WITHIN)[school.pk]
+    last = days[0] if days else _next_weekday(today)
+    return timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
+
+
+def _next_weekday(day: date) -> date:
+    day += timedelta(days=1)
+    while day.weekday() > 4:
+        day += timedelta(days=1)
+    return day
+
+
+def last_day(link: LinkToken) -> date:
+    """The last day a link works on, for the wording "until the end of ..."."""
+    return timezone.localtime(link.expires_at - timedelta(microseconds=1)).date()
 
 
 def providers_expected(school: School, day) -> list[Provider]:
@@ -26,18 +63,25 @@ def providers_expected(school: School, day) -> list[Provider]:
 def email_register_link(*, school: School, provider: Provider, by=None, day=None) -> str:
     """Issue a new link for the provider and email it after commit; returns the URL (staff may copy it).
 
-    With `day`, it is that day's morning email: at most one per school, provider and day.
+    The provider's older register links at the school stop working. With
+    `day`, it is that day's morning email: at most one per school, provider
+    and day.
     """
     with transaction.atomic():
         link, token = issue_link(
-            purpose=LinkPurpose.PROVIDER_REGISTER, school=school, provider=provider, by=by
+            purpose=LinkPurpose.PROVIDER_REGISTER,
+            school=school,
+            subject=provider,
+            by=by,
+            expires_at=register_link_expiry(school, timezone.now()),
+            replace=True,
         )
         if day is not None:
             DailyLinkEmail.objects.create(school=school, provider=provider, day=day, link=link)
-        url = link_url(REGISTER_VIEW, token)
+        url = link_url(token)
         body = render_to_string(
             "attendance/email/register_link.txt",
-            {"school": school, "provider": provider, "url": url, "link": link},
+            {"school": school, "provider": provider, "url": url, "link": link, "last_day": last_day(link)},
         )
         _send(school, provider, body, key=f"register-link:{link.pk}")
     return url
@@ -57,6 +101,18 @@ def _send(school: School, provider: Provider, body: str, key: str) -> None:
         url=reverse("attendance:today"),
         secret=True,
     )
+
+
+def reissue_register_link(link: LinkToken) -> None:
+    """A fresh link for "email me a fresh link": to the provider's attendance contact only,
+    while the school still places learners there."""
+    provider = Provider.objects.filter(pk=link.subject_id).first()
+    if provider is None or not provider.attendance_contact_email:
+        return
+    placements = Placement.objects.filter(school=link.school, provider=provider)
+    if not placements.active(on=timezone.localdate()).exists():
+        return
+    email_register_link(school=link.school, provider=provider)
 
 
 def send_daily_links(*, now: datetime | None = None) -> int:

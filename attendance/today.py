@@ -20,6 +20,7 @@ from altprov.models import FlagStage, LinkPurpose, LinkToken, School
 from placements.models import Learner, Placement, Provider, ProviderClosure
 from placements.schedule import SESSIONS, expected_sessions, school_days
 
+from .closed_today import with_report_time
 from .missing import cutoffs
 from .models import AttendanceMark, ChaseNote, MarkStatus, MissingReport, ParentContact
 
@@ -117,10 +118,12 @@ class ProviderDay:
 
 @dataclass
 class ParentCall:
-    """A learner absent today without a reason, whose parents nobody has contacted yet."""
+    """A learner absent today without a reason, or expected at a provider that reported
+    itself closed, whose parents nobody has contacted yet."""
 
     learner: Learner
-    marks: list[AttendanceMark]
+    marks: list[AttendanceMark] = field(default_factory=list)
+    closed_providers: list[Provider] = field(default_factory=list)
 
 
 @dataclass
@@ -243,11 +246,13 @@ def today_page(*, school: School, day: date, now: datetime) -> TodayPage:
     ]
     closures = {
         c.provider_id: c
-        for c in ProviderClosure.objects.filter(
-            school=school,
-            provider_id__in={p.provider_id for p in placements},
-            start_date__lte=day,
-            end_date__gte=day,
+        for c in with_report_time(
+            ProviderClosure.objects.filter(
+                school=school,
+                provider_id__in={p.provider_id for p in placements},
+                start_date__lte=day,
+                end_date__gte=day,
+            )
         )
     }
     marks = {
@@ -293,41 +298,54 @@ def today_page(*, school: School, day: date, now: datetime) -> TodayPage:
         rows[note.provider_id].chases.append(note)
     for link in (
         LinkToken.objects.usable(now)
-        .filter(school=school, purpose=LinkPurpose.PROVIDER_REGISTER, provider_id__in=rows)
+        .about(Provider, rows)
+        .filter(school=school, purpose=LinkPurpose.PROVIDER_REGISTER)
         .select_related("created_by")
     ):
-        rows[link.provider_id].links.append(link)
+        rows[link.subject_id].links.append(link)
 
     for provider_id, row in rows.items():
         row.open_flags.sort(key=lambda f: (f.session, f.pk))
         if row.closure is not None or not by_session[provider_id]:
             row.state = "closed"
             reason = row.closure.reason if row.closure else ""
-            row.words = f"Closed today: {reason}" if reason else "Closed today"
+            if row.closure is not None and row.closure.reported_at is not None:
+                row.words = f"Closed, reported by the provider at {_local(row.closure.reported_at):%H:%M}"
+            else:
+                row.words = f"Closed today: {reason}" if reason else "Closed today"
             continue
         _state(row, by_session[provider_id], school, clock)
     providers = sorted(rows.values(), key=lambda r: (ORDER[r.state], r.provider.name))
-    return TodayPage(school, day, True, providers, _parent_calls(school, day, marks.values()))
+    # The school must still know where the learners of a provider that reported itself closed are.
+    closed = [
+        line.placement
+        for row in providers
+        if row.closure is not None and row.closure.reported_at is not None
+        for line in row.lines
+        if line.am.closed or line.pm.closed
+    ]
+    return TodayPage(school, day, True, providers, _parent_calls(school, day, marks.values(), closed))
 
 
-def _parent_calls(school: School, day: date, marks) -> list[ParentCall]:
-    absent = defaultdict(list)
+def _parent_calls(school: School, day: date, marks, closed: list[Placement]) -> list[ParentCall]:
+    calls: dict[int, ParentCall] = {}
     for mark in sorted(marks, key=lambda m: m.session):
         if mark.is_unexplained:
-            absent[mark.placement.learner_id].append(mark)
-    if not absent:
+            learner = mark.placement.learner
+            calls.setdefault(learner.pk, ParentCall(learner)).marks.append(mark)
+    for placement in closed:
+        calls.setdefault(placement.learner_id, ParentCall(placement.learner)).closed_providers.append(
+            placement.provider
+        )
+    if not calls:
         return []
     contacted = set(
-        ParentContact.objects.filter(school=school, learner_id__in=absent, at__date=day).values_list(
+        ParentContact.objects.filter(school=school, learner_id__in=calls, at__date=day).values_list(
             "learner_id", flat=True
         )
     )
-    calls = [
-        ParentCall(found[0].placement.learner, found)
-        for learner_id, found in absent.items()
-        if learner_id not in contacted
-    ]
-    return sorted(calls, key=lambda c: (c.learner.legal_last_name, c.learner.legal_first_name, c.learner.pk))
+    found = [call for learner_id, call in calls.items() if learner_id not in contacted]
+    return sorted(found, key=lambda c: (c.learner.legal_last_name, c.learner.legal_first_name, c.learner.pk))
 
 
 # The register grid ------------------------------------------------------------

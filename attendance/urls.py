@@ -1,11 +1,9 @@
 from django.urls import path
 
-from .views import followup, provider, today
+from .views import followup, today
 
 app_name = "attendance"
 urlpatterns = [
-    # Provider's daily register, through an expiring link (no account).
-    path("r/<str:token>/", provider.provider_register, name="provider_register"),
     # The admin assistant's day.
     path("", today.today, name="today"),
     path("providers/<int:pk>/record/", today.record_marks_view, name="record_marks"),

@@ -65,19 +65,24 @@ def _celery_runs_tasks_in_process():
 
 @pytest.fixture(autouse=True)
 def _seeded_rows_after_a_flush(request):
-    """Put back the evidence types a data migration seeds, for transactional tests.
+    """Put back the evidence types a data migration seeds, and the content
+    types links point at, for transactional tests.
 
     A transactional test empties every table when it ends, and a live-server
     test's database is set up before its serialized rollback could restore
-    them; the seeding is idempotent, so running it again is harmless.
+    them; both are idempotent, so running them again is harmless (and the
+    content types' cache is cleared when any is recreated).
     """
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
         return
     request.getfixturevalue("transactional_db")
     from django.apps import apps
+    from django.contrib.contenttypes.management import create_contenttypes
 
     importlib.import_module("placements.migrations.0002_evidence_types").add_types(apps, None)
+    for app_config in apps.get_app_configs():
+        create_contenttypes(app_config, verbosity=0)
 
 
 @pytest.fixture(autouse=True)

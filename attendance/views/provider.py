@@ -16,16 +16,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from altprov.links import link_view
-from altprov.models import LinkPurpose, LinkToken
-from placements.models import Placement, ProviderClosure
+from altprov.models import LinkToken
+from placements.models import Placement, Provider, ProviderClosure
 from placements.schedule import expected_sessions
 
+from ..closed_today import report_closed
+from ..daily_links import last_day, provider_of
 from ..forms.provider import ProviderClosedForm, ProviderRegisterForm, SessionRow
-from ..missing import resolve_complete_flags
 from ..models import AttendanceMark, MarkStatus, Source
 from ..recording import MarkInput, RecordResult, record_marks
 
@@ -33,7 +32,6 @@ from ..recording import MarkInput, RecordResult, record_marks
 PM_STARTS = time(12, 0)
 # How far back "yesterday" may be: the previous school day with expected sessions.
 LOOK_BACK_DAYS = 7
-CLOSED_REASON = "Reported closed by the provider on the register link"
 ACTIONS = ("all_present", "save", "closed")
 
 
@@ -66,6 +64,7 @@ class RegisterDay:
 
 @dataclass
 class Register:
+    provider: Provider
     today: RegisterDay
     previous: RegisterDay | None
     closure: ProviderClosure | None
@@ -82,13 +81,13 @@ class Register:
         return next((d for d in self.days if d.rows and d.iso == value), None)
 
 
-def build_register(link: LinkToken, now: datetime) -> Register:
+def build_register(link: LinkToken, provider: Provider, now: datetime) -> Register:
     """Today's sessions and the previous school day's (only while incomplete) for the link's provider."""
     today = now.date()
     expected = expected_sessions(
         today - timedelta(days=LOOK_BACK_DAYS),
         today,
-        placements=Placement.objects.filter(school=link.school, provider=link.provider),
+        placements=Placement.objects.filter(school=link.school, provider=provider),
     )
     previous_day = max((e.day for e in expected if e.day < today), default=None)
     wanted = [e for e in expected if e.day in (today, previous_day)]
@@ -136,15 +135,15 @@ def build_register(link: LinkToken, now: datetime) -> Register:
         previous = None
     closure = (
         ProviderClosure.objects.filter(
-            school=link.school, provider=link.provider, start_date__lte=today, end_date__gte=today
+            school=link.school, provider=provider, start_date__lte=today, end_date__gte=today
         )
         .only("pk", "reason", "start_date", "end_date")
         .first()
     )
-    return Register(today=days[today], previous=previous, closure=closure)
+    return Register(provider=provider, today=days[today], previous=previous, closure=closure)
 
 
-def _lock(link: LinkToken) -> None:
+def _lock(link: LinkToken, provider: Provider) -> None:
     """Serialise submissions for one provider at one school (two phones, a double tap).
 
     Without it, "all present" could read a session as unmarked while another
@@ -152,7 +151,7 @@ def _lock(link: LinkToken) -> None:
     """
     list(
         Placement.objects.select_for_update()
-        .filter(school=link.school, provider=link.provider)
+        .filter(school=link.school, provider=provider)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -185,7 +184,8 @@ def _render(request, link, register, form, closed_form) -> HttpResponse:
     context = {
         "link": link,
         "school": link.school,
-        "provider": link.provider,
+        "provider": register.provider,
+        "last_day": last_day(link),
         "register": register,
         "days": days,
         "form": form,
@@ -205,18 +205,15 @@ def _refused(request, link) -> HttpResponse:
     )
 
 
-# No CSRF token: the page has no ambient authority to forge (no session, no
-# cookie); the 256-bit secret in the URL is the credential, and a forger
-# without it has nothing to post to. link_view's "Referrer-Policy:
-# no-referrer" also makes browsers send "Origin: null" on the form's POST,
-# which Django's CSRF check would refuse.
-@link_view(LinkPurpose.PROVIDER_REGISTER)
-@csrf_exempt
+# Served by altprov.links.link_page (registered in AttendanceConfig.ready()),
+# which has checked the link, counted the request and marks the answer
+# private; it also explains why there is no CSRF token.
 @require_http_methods(["GET", "HEAD", "POST"])
 def provider_register(request: HttpRequest, link: LinkToken) -> HttpResponse:
     now = timezone.localtime()
+    provider = provider_of(link)
     if request.method != "POST":
-        register = build_register(link, now)
+        register = build_register(link, provider, now)
         return _render(
             request, link, register, ProviderRegisterForm(rows=register.rows), ProviderClosedForm()
         )
@@ -225,8 +222,8 @@ def provider_register(request: HttpRequest, link: LinkToken) -> HttpResponse:
     if action is None:
         return _refused(request, link)
     with transaction.atomic():
-        _lock(link)
-        register = build_register(link, now)
+        _lock(link, provider)
+        register = build_register(link, provider, now)
         if action == "closed":
             return _closed(request, link, register)
         day = register.offered(request.POST[action]) if action == "all_present" else None
@@ -260,10 +257,11 @@ def provider_register(request: HttpRequest, link: LinkToken) -> HttpResponse:
 
 def _closed(request: HttpRequest, link: LinkToken, register: Register) -> HttpResponse:
     today = register.today
+    provider = register.provider
     if request.POST["closed"] != today.iso:
         return _refused(request, link)
     if register.closure is not None and not today.rows:
-        messages.info(request, f"{link.provider.name} is already recorded as closed today.")
+        messages.info(request, f"{provider.name} is already recorded as closed today.")
         return redirect(request.path)
     if not today.rows:
         return _refused(request, link)
@@ -276,18 +274,15 @@ def _closed(request: HttpRequest, link: LinkToken, register: Register) -> HttpRe
         )
     if not closed_form.is_valid():
         return _render(request, link, register, ProviderRegisterForm(rows=register.rows), closed_form)
-    ProviderClosure.objects.create(
-        provider=link.provider,
+    report_closed(
         school=link.school,
-        start_date=today.day,
-        end_date=today.day,
-        reason=CLOSED_REASON,
-    )
-    resolve_complete_flags(
-        day=today.day, school_id=link.school.pk, provider_id=link.provider.pk, resolution=CLOSED_REASON
+        provider=provider,
+        day=today.day,
+        placement_ids={row.placement.pk for row in today.rows},
     )
     messages.success(
         request,
-        f"Thank you. {link.provider.name} is recorded as closed today, {format_date(today.day, 'l j F')}.",
+        f"Thank you. {provider.name} is recorded as closed today, {format_date(today.day, 'l j F')}. "
+        "The school has been told.",
     )
     return redirect(request.path)

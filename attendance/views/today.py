@@ -254,8 +254,8 @@ def resend_link(request: HttpRequest, pk: int) -> HttpResponse:
     url = email_register_link(school=school, provider=provider, by=request.user)
     messages.success(
         request,
-        f"A new register link is on its way to {provider.attendance_contact_email}. "
-        f"To read it out or send it another way: {url}",
+        f"A new register link is on its way to {provider.attendance_contact_email}; "
+        f"the provider's older links no longer work. To read it out or send it another way: {url}",
     )
     return redirect(back)
 
@@ -289,7 +289,7 @@ def revoke_link(request: HttpRequest, pk: int) -> HttpResponse:
     revoke(link, by=request.user)
     messages.success(
         request,
-        f"The register link for {link.provider or link.school} created "
+        f"The register link for {link.subject or link.school} created "
         f"{timezone.localtime(link.created_at):%d/%m/%Y %H:%M} no longer works.",
     )
     return redirect(back)

@@ -218,9 +218,9 @@ def seen(world):  # noqa: F811
                 (f"email {message.subject}", f"{message.subject}\n{message.body}")
             )
     # The provider's own page: its register link, on the day.
-    _, token = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=w.school, provider=w.provider)
+    _, token = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=w.school, subject=w.provider)
     with time_machine.travel(london(MONDAY, 9, 30), tick=False):
-        response = Client().get(reverse("attendance:provider_register", kwargs={"token": token}))
+        response = Client().get(reverse("link_page", kwargs={"token": token}))
     texts[PROVIDER].append(("register link", _read(response)))
     return texts
 

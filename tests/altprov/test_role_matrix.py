@@ -30,7 +30,7 @@ from django.utils import timezone
 from altprov.links import issue_link
 from altprov.models import LinkPurpose, LinkToken, Role
 from attendance.models import AttendanceMark, ChaseNote, MarkStatus, Source
-from placements.models import Placement, ProviderClosure, SchoolClosure, Status
+from placements.models import Placement, Provider, ProviderClosure, SchoolClosure, Status
 
 from ..factories import (
     ContactFactory,
@@ -138,7 +138,7 @@ def world(school, private_media):
         entered_by=checker,
     )
     flag = missing_report(school=school, provider=provider, day=today, session="PM")
-    link, _ = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, provider=provider)
+    link, _ = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, subject=provider)
     return SimpleNamespace(
         mark=mark,
         flag=flag,
@@ -522,7 +522,7 @@ MATRIX = [
         "post",
         frozenset({HEAD, SLT, PASTORAL, DSL, ADMIN}),
         redirect_to=lambda w: reverse("attendance:today"),
-        effect=lambda w: LinkToken.objects.filter(provider=w.provider).count() > 1,
+        effect=lambda w: LinkToken.objects.about(Provider, [w.provider.pk]).count() > 1,
     ),
     # attendance.record
     Case(

@@ -22,10 +22,11 @@ PUBLIC_GET = {
     "password_reset_complete",
     "healthz",
 }
-PUBLIC_POST_ONLY = {"logout"}
+# "Email me a fresh link" is a link page too, answering POST only.
+PUBLIC_POST_ONLY = {"logout", "link_fresh"}
 # Links for people without an account: no login, the token is the credential;
 # a made-up token answers 404 ("This link is not valid").
-PUBLIC_LINKS = {"attendance:provider_register"}
+PUBLIC_LINKS = {"link_page"}
 PUBLIC = PUBLIC_GET | PUBLIC_POST_ONLY | PUBLIC_LINKS
 
 SKIPPED_NAMESPACES = {"admin"}

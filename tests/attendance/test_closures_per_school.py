@@ -63,8 +63,8 @@ def test_staff_marks_page_ignores_another_schools_closure(
 def test_provider_register_ignores_another_schools_closure(client, school, provider, their_closure):
     # Nobody from this school is expected on Monday: the page says so, not the other school's closure.
     with time_machine.travel(london(MONDAY, 8, 0), tick=False):
-        _, token = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, provider=provider)
+        _, token = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, subject=provider)
     with time_machine.travel(london(MONDAY, 9, 30), tick=False):
-        body = client.get(reverse("attendance:provider_register", kwargs={"token": token})).content.decode()
+        body = client.get(reverse("link_page", kwargs={"token": token})).content.decode()
     assert "Southgate trip day" not in body
     assert "Closed today" not in body

@@ -2,15 +2,22 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
 from altprov.models import Delivery, LinkToken, Notification
-from attendance.daily_links import send_daily_links
+from attendance.daily_links import email_register_link, send_daily_links
 from attendance.models import DailyLinkEmail
-from placements.models import Status
+from placements.models import Provider, Status
 
-from ..factories import LearnerFactory, PlacementFactory, approved_provider
+from ..factories import (
+    LearnerFactory,
+    PlacementFactory,
+    ProviderFactory,
+    SchoolClosureFactory,
+    approved_provider,
+)
 from .conftest import MONDAY, london
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +38,7 @@ def test_each_provider_expected_today_gets_one_email_after_the_schools_time(
     message = mailoutbox[0]
     assert message.to == [active_placement.provider.attendance_contact_email]
     link = LinkToken.objects.get()
-    assert f"/attendance/r/{link.pk}." in message.body
+    assert f"/l/{link.pk}." in message.body
     # The email names no learner.
     assert active_placement.learner.legal_last_name not in message.body
     assert DailyLinkEmail.objects.get().link == link
@@ -90,7 +97,7 @@ def test_an_smtp_failure_loses_nothing_and_the_sweep_sends_it_once(
         waiting = Notification.objects.get(to_email=riverside.attendance_contact_email)
         assert (waiting.status, waiting.attempts) == (Delivery.PENDING, 1)
         # Its link is in the body until it goes.
-        assert f"/attendance/r/{waiting.key.split(':')[1]}." in waiting.body
+        assert f"/l/{waiting.key.split(':')[1]}." in waiting.body
 
         smtp.refusing = set()
         clock.move_to(london(MONDAY, 8, 1))
@@ -100,8 +107,8 @@ def test_an_smtp_failure_loses_nothing_and_the_sweep_sends_it_once(
         assert send(london(MONDAY, 8, 30), django_capture_on_commit_callbacks) == 0
 
     assert len(to(mailoutbox, riverside)) == 1 and len(to(mailoutbox, hilltop)) == 1
-    link = LinkToken.objects.get(provider=riverside)
-    assert f"/attendance/r/{link.pk}." in to(mailoutbox, riverside)[0].body
+    link = LinkToken.objects.about(Provider, [riverside.pk]).get()
+    assert f"/l/{link.pk}." in to(mailoutbox, riverside)[0].body
     # Sent: no link secret left in the outbox, and nobody told of a failure.
     assert [n.body for n in Notification.objects.filter(recipient__isnull=True)] == ["", ""]
     assert not Notification.objects.filter(recipient=admin_assistant).exists()
@@ -135,3 +142,70 @@ def test_management_command_sends_the_links(
         call_command("send_register_links")
     assert "Register links sent: 1" in capsys.readouterr().out
     assert len(mailoutbox) == 1
+
+
+# How long a register link lasts ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("issued", "last_day"),
+    [
+        (london(MONDAY, 8), date(2026, 12, 1)),  # Monday: until the end of Tuesday
+        (london(date(2026, 12, 4), 8), date(2026, 12, 7)),  # Friday: across the weekend to Monday
+        # The Friday before half term, across the clocks going back.
+        (london(date(2026, 10, 23), 8), date(2026, 11, 2)),
+        (london(date(2026, 10, 31), 11), date(2026, 11, 2)),  # a resend on a Saturday in half term
+        (london(date(2026, 12, 18), 8), date(2026, 12, 21)),  # end of term, no spring term yet: next weekday
+    ],
+)
+def test_a_register_link_lasts_until_the_end_of_the_next_school_day(
+    active_placement, issued, last_day, mailoutbox, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(issued, tick=False), django_capture_on_commit_callbacks(execute=True):
+        email_register_link(school=active_placement.school, provider=active_placement.provider)
+    link = LinkToken.objects.get()
+    assert link.expires_at == london(last_day + timedelta(days=1), 0)
+    assert f"The link works until the end of {last_day:%A} {last_day.day} {last_day:%B}" in mailoutbox[0].body
+
+
+def test_a_school_closure_is_not_a_school_day_for_the_link(active_placement):
+    SchoolClosureFactory(school=active_placement.school, date=date(2026, 12, 1))
+    with time_machine.travel(london(MONDAY, 8), tick=False):
+        email_register_link(school=active_placement.school, provider=active_placement.provider)
+    assert LinkToken.objects.get().expires_at == london(date(2026, 12, 3), 0)
+
+
+def test_yesterdays_link_works_until_the_end_of_today_and_not_after(client, active_placement):
+    with time_machine.travel(london(MONDAY, 8), tick=False):
+        url = email_register_link(school=active_placement.school, provider=active_placement.provider)
+    path = url.removeprefix(settings.SITE_URL.rstrip("/"))
+    with time_machine.travel(london(MONDAY + timedelta(days=1), 23, 59), tick=False):
+        assert client.get(path).status_code == 200
+    with time_machine.travel(london(MONDAY + timedelta(days=2), 0, 0), tick=False):
+        assert client.get(path).status_code == 410
+
+
+# One live link per provider and school ------------------------------------------------
+
+
+def test_the_morning_email_withdraws_the_providers_older_links(
+    school, other_school, active_placement, provider, admin_assistant, django_capture_on_commit_callbacks
+):
+    other_provider = ProviderFactory()
+    with time_machine.travel(london(MONDAY - timedelta(days=3), 8), tick=False):
+        older = email_register_link(school=school, provider=provider)
+        resent = email_register_link(school=school, provider=provider, by=admin_assistant)
+        elsewhere = email_register_link(school=other_school, provider=provider)
+        other = email_register_link(school=school, provider=other_provider)
+    links = {url: LinkToken.objects.get(pk=url.split("/l/")[1].split(".")[0]) for url in (older, resent)}
+    assert links[older].revoked_at is not None and links[older].revoked_by == admin_assistant
+    assert links[resent].revoked_at is None
+    with time_machine.travel(london(MONDAY, 8), tick=False):
+        send(london(MONDAY, 8), django_capture_on_commit_callbacks)
+    today = DailyLinkEmail.objects.get(day=MONDAY).link
+    live = set(LinkToken.objects.usable(london(MONDAY, 8, 1)).values_list("pk", flat=True))
+    assert today.pk in live
+    assert links[resent].pk not in live
+    # Another school's link for the provider, and another provider's, are not touched.
+    for url in (elsewhere, other):
+        assert int(url.split("/l/")[1].split(".")[0]) in live

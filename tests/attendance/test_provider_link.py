@@ -6,17 +6,16 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from altprov.links import issue_link, revoke
 from altprov.models import Flag, LinkPurpose, Notification
+from attendance.closed_today import CLOSED_REASON
 from attendance.missing import check_missing_reports
 from attendance.models import AttendanceMark, MarkAmendment, MarkStatus, Source
 from attendance.recording import PROVIDER_CORRECTION, MarkInput, record_marks
-from attendance.views.provider import CLOSED_REASON
 from placements.models import Arrangement, ProviderClosure, Status
 
 from ..factories import LearnerFactory, PlacementFactory, ProviderFactory, UserFactory
@@ -28,24 +27,15 @@ TUESDAY = MONDAY + timedelta(days=1)
 PREVIOUS_TUESDAY = MONDAY - timedelta(days=6)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # Rate-limit counters live in the cache, keyed by link id and minute: the
-    # frozen clock and reused ids would otherwise carry them between tests.
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def token(school, provider):
     with time_machine.travel(london(MONDAY, 8, 0), tick=False):
-        _, token = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, provider=provider)
+        _, token = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, subject=provider)
     return token
 
 
 def url(token: str) -> str:
-    return reverse("attendance:provider_register", kwargs={"token": token})
+    return reverse("link_page", kwargs={"token": token})
 
 
 def get(client, token, at=None):
@@ -478,7 +468,7 @@ def test_nothing_older_than_a_week_is_offered(client, token, active_placement):
         _, fresh = issue_link(
             purpose=LinkPurpose.PROVIDER_REGISTER,
             school=active_placement.school,
-            provider=active_placement.provider,
+            subject=active_placement.provider,
         )
     page = get(client, fresh, at=london(date(2026, 11, 2), 9, 30)).content.decode()
     assert "Today, Monday 2 November 2026" in page
@@ -557,7 +547,7 @@ def test_an_expired_link_shows_the_schools_phone(client, token, active_placement
 
 
 def test_a_revoked_link_shows_the_schools_phone(client, school, provider, active_placement):
-    link, token = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, provider=provider)
+    link, token = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, subject=provider)
     revoke(link, by=UserFactory())
     response = client.get(url(token))
     assert response.status_code == 410
@@ -568,15 +558,20 @@ def test_a_revoked_link_shows_the_schools_phone(client, school, provider, active
     assert not AttendanceMark.objects.exists()
 
 
-def test_an_altered_link_is_not_valid(client, token, active_placement):
+def test_an_altered_link_is_not_valid_and_names_no_school(client, token, active_placement):
+    # A real link id with a wrong secret: whose link it is stays unknown.
     altered = token[:-1] + ("A" if token[-1] != "A" else "B")
     response = get(client, altered)
     assert response.status_code == 404
     page = response.content.decode()
     assert "This link is not valid" in page
-    assert "01632 960000" in page
+    assert "the school that sent you this link" in page
+    assert "Northfield Academy" not in page
+    assert "01632 960000" not in page
+    assert "Email me a fresh link" not in page
     response = post(client, altered, {"all_present": MONDAY.isoformat()})
     assert response.status_code == 404
+    assert "Northfield Academy" not in response.content.decode()
     assert not AttendanceMark.objects.exists()
 
 
@@ -593,10 +588,11 @@ def test_register_query_count_does_not_grow_with_learners(
             entries=[MarkInput(placement, MONDAY, "AM", MarkStatus.PRESENT)],
             source=Source.PROVIDER_LINK,
         )
-    # The link (with school and provider), its use count; expected sessions:
-    # placements, their timetable versions, terms, school closures, provider
-    # closures; the placements with learners; the marks; today's provider closure.
-    with django_assert_num_queries(10):
+    # The link with its school, the request count, the use count; the
+    # provider; expected sessions: placements, their timetable versions,
+    # terms, school closures, provider closures; the placements with
+    # learners; the marks; today's provider closure.
+    with django_assert_num_queries(12):
         response = get(client, token)
     # A card per learner today, and again for last Monday (not complete).
     assert response.content.decode().count('class="card mb-3 shadow-sm"') == 10
@@ -611,7 +607,7 @@ def test_two_all_present_posts_at_once_store_one_mark_per_session(school, autumn
         pytest.skip("Concurrent requests need PostgreSQL's row locking")
     placements = [placement_at(school, provider, mon_am=True) for _ in range(3)]
     with time_machine.travel(london(MONDAY, 8, 0), tick=False):
-        _, token = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, provider=provider)
+        _, token = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, subject=provider)
     barrier = threading.Barrier(2)
     statuses, errors = [], []
 

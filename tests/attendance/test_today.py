@@ -359,7 +359,7 @@ def test_resend_issues_a_new_link_emails_it_once_and_shows_it(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("attendance:resend_link", args=[provider.pk]), follow=True)
     link = LinkToken.objects.get()
-    assert (link.provider, link.created_by, link.purpose) == (
+    assert (link.subject, link.created_by, link.purpose) == (
         provider,
         admin_assistant,
         LinkPurpose.PROVIDER_REGISTER,
@@ -367,8 +367,24 @@ def test_resend_issues_a_new_link_emails_it_once_and_shows_it(
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [provider.attendance_contact_email]
     body = response.content.decode()
-    assert f"/attendance/r/{link.pk}." in body
-    assert f"/attendance/r/{link.pk}." in mailoutbox[0].body
+    assert f"/l/{link.pk}." in body
+    assert f"/l/{link.pk}." in mailoutbox[0].body
+
+
+def test_resend_withdraws_the_providers_older_links(
+    client, admin_assistant, provider, active_placement, django_capture_on_commit_callbacks
+):
+    client.force_login(admin_assistant)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("attendance:resend_link", args=[provider.pk]))
+        response = client.post(reverse("attendance:resend_link", args=[provider.pk]), follow=True)
+    first, second = LinkToken.objects.order_by("pk")
+    assert first.revoked_at is not None and first.revoked_by == admin_assistant
+    assert second.revoked_at is None
+    body = response.content.decode()
+    assert "older links no longer work" in body
+    assert f"/l/{second.pk}." in body
+    assert "Register links (1 working)" in body
 
 
 def test_resend_is_post_only(client, admin_assistant, provider, active_placement):

@@ -71,7 +71,7 @@ def setup(school, dsl):
             )
             for first, last, preferred in [("Tyler", "Brookes", "TJ"), ("Amira", "Khan", "")]
         ]
-        _, token = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, provider=provider)
+        _, token = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, subject=provider)
         yield {"today": day, "provider": provider, "placements": placements, "token": token}
 
 
@@ -81,7 +81,7 @@ def test_provider_reports_on_a_phone_and_the_admin_assistant_sees_it(page: Page,
     page.set_viewport_size({"width": 375, "height": 812})
     # Screenshots of settled buttons, not of Bootstrap's transitions.
     page.emulate_media(reduced_motion="reduce")
-    page.goto(base + reverse("attendance:provider_register", kwargs={"token": setup["token"]}))
+    page.goto(base + reverse("link_page", kwargs={"token": setup["token"]}))
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Attendance register")
     expect(page.get_by_role("heading", name="TJ B.")).to_be_visible()
