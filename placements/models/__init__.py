@@ -13,6 +13,7 @@ from .placements import (
     TransitionError,
 )
 from .providers import (
+    EvidenceFlag,
     EvidenceItem,
     EvidenceStatus,
     EvidenceType,
@@ -32,6 +33,7 @@ __all__ = [
     "Contact",
     "CostBasis",
     "EndReason",
+    "EvidenceFlag",
     "EvidenceItem",
     "EvidenceStatus",
     "EvidenceType",

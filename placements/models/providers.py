@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from altprov.models import School
+from altprov.models import Flag, School
 
 from ..validators import validate_ukprn, validate_urn
 
@@ -339,3 +339,23 @@ class ProviderReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} review {self.review_date:%d/%m/%Y}"
+
+
+class EvidenceFlag(models.Model):
+    """What a provider evidence flag (approval lapsed, evidence expiring) is about: the kinds' own data.
+
+    The flag (altprov.flags) carries the school, who was told and the
+    resolution; this row names the provider, the evidence type and the expiry
+    date the flag was raised for (none: the item was missing), so the job can
+    tell which flags still hold and why the others ended.
+    """
+
+    flag = models.OneToOneField(
+        Flag, on_delete=models.CASCADE, primary_key=True, related_name="evidence_flag"
+    )
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="evidence_flags")
+    evidence_type = models.ForeignKey(EvidenceType, on_delete=models.PROTECT, related_name="+")
+    expires_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.evidence_type} ({self.expires_on or 'missing'})"
