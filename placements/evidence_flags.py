@@ -186,9 +186,11 @@ class _Messenger:
     def __init__(self, school_ids: set[int]):
         self.staff: dict[tuple[int, str], list] = defaultdict(list)
         roles = set(APPROVAL_LAPSED.roles) | set(EVIDENCE_EXPIRING.roles)
-        memberships = Membership.objects.filter(
-            school_id__in=school_ids, role__in=roles, user__is_active=True
-        ).select_related("user")
+        memberships = (
+            Membership.objects.filter(school_id__in=school_ids, role__in=roles, user__is_active=True)
+            .select_related("user")
+            .order_by()
+        )
         for membership in memberships:
             self.staff[(membership.school_id, membership.role)].append(membership.user)
         self.tellings: list[flags.Telling] = []
@@ -245,6 +247,7 @@ def check_provider_evidence(*, now: datetime | None = None) -> dict[str, int]:
     for school_id, provider_id, status in (
         Placement.objects.filter(status__in=[Status.ACTIVE, Status.AGREED])
         .values_list("school_id", "provider_id", "status")
+        .order_by()
         .distinct()
     ):
         placed[(school_id, provider_id)].add(status)

@@ -119,7 +119,7 @@ def test_lapsed_approval_raises_one_flag_and_tells_the_dsl_and_pastoral_team_onc
         ("the pastoral team", "pastoral"),
     ]
     body = Notification.objects.get(recipient=dsl).body
-    assert "record it on the provider's page" in body
+    assert "records it on the provider's page" in body
     assert not expiring_flags().exists()
 
     for user, sees in [(dsl, True), (pastoral, True), (head, False), (admin_assistant, False)]:
@@ -317,7 +317,7 @@ def test_evidence_expiring_tells_whoever_keeps_the_register_once_and_resolves_on
     assert flag.url == riverside.get_absolute_url()
     assert told("evidence_expiring") == [("dsl", expected), ("head", expected), ("slt", expected)]
     assert set(FlagNotice.objects.filter(flag=flag).values_list("audience", flat=True)) == {REGISTER_KEEPERS}
-    assert "before 20/12/2026" in Notification.objects.get(recipient=head).body
+    assert "renewed evidence by 20/12/2026" in Notification.objects.get(recipient=head).body
     client.force_login(slt)
     assert expected in html.unescape(client.get(reverse("home")).content.decode())
     client.force_login(pastoral)
