@@ -181,8 +181,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # The periodic jobs, reviewed like code. Each is also a management command
-# (check_missing_reports, send_register_links, send_outbox) for a school
-# without Redis. All are idempotent. The attendance jobs read each school's
+# (check_missing_reports, send_register_links, check_provider_evidence,
+# send_outbox) for a school without Redis. All are idempotent. The attendance jobs read each school's
 # own times, so they simply run often on weekdays, across the whole window a
 # school may set its times in (altprov.models.JOBS_START to JOBS_END: 06:00
 # to 18:55). The outbox sweep runs at all hours: it retries failed emails and
@@ -195,6 +195,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     "check-missing-reports": {
         "task": "attendance.tasks.check_missing_reports_task",
         "schedule": crontab(minute="*/5", hour="6-18", day_of_week="mon-fri"),
+    },
+    # Evidence expires by the date, so a run at 07:00 raises the day's flags
+    # before learners arrive at the providers; hourly runs until 18:00 resolve
+    # a flag within the hour once evidence is renewed, an approval withdrawn
+    # or a placement ended. Weekdays only: placements have no weekend sessions,
+    # so a lapse at the weekend is told at 07:00 on Monday.
+    "check-provider-evidence": {
+        "task": "placements.tasks.check_provider_evidence_task",
+        "schedule": crontab(minute=0, hour="7-18", day_of_week="mon-fri"),
     },
     "send-outbox": {
         "task": "altprov.tasks.send_outbox_task",

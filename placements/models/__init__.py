@@ -13,9 +13,11 @@ from .placements import (
     TransitionError,
 )
 from .providers import (
+    EvidenceFlag,
     EvidenceItem,
     EvidenceStatus,
     EvidenceType,
+    LapseCause,
     OfstedGrade,
     Provider,
     ProviderApproval,
@@ -32,9 +34,11 @@ __all__ = [
     "Contact",
     "CostBasis",
     "EndReason",
+    "EvidenceFlag",
     "EvidenceItem",
     "EvidenceStatus",
     "EvidenceType",
+    "LapseCause",
     "Learner",
     "OfstedGrade",
     "Placement",

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from altprov.models import School
 
 from .learners import Learner, SenStatus
-from .providers import Provider, ProviderApproval, ProviderSite
+from .providers import EvidenceType, Provider, ProviderApproval, ProviderSite
 from .timetables import SESSION_FIELDS, PlacementTimetable, clash, in_force
 
 # DfE treats over 18 hours a week as full-time when deciding whether a setting
@@ -378,6 +378,25 @@ class Placement(models.Model):
 
     def approval(self) -> ProviderApproval | None:
         return ProviderApproval.objects.filter(provider_id=self.provider_id, school_id=self.school_id).first()
+
+    def lapsed_approval(self, *, today: date | None = None) -> str:
+        """While active: why and since when the school's approval of the provider has lapsed ("" if it holds).
+
+        It names the provider and the evidence, never the learner, so every
+        role that may see the placement may read it.
+        """
+        if self.status != Status.ACTIVE:
+            return ""
+        approval = self.approval()
+        if approval is None or approval.is_withdrawn:
+            return ""
+        causes = self.provider.lapse_causes(
+            EvidenceType.objects.filter(mandatory=True), today=today or timezone.localdate()
+        )
+        if not causes:
+            return ""
+        approval.provider = self.provider
+        return approval.describe_lapse(causes, naming_provider=True)
 
     def activation_problems(self, *, today: date | None = None, sees_needs: bool = True) -> list[str]:
         """Every reason the placement cannot become active (DESIGN: the placement lifecycle).

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from altprov.models import School
+from altprov.models import Flag, School
 
 from ..validators import validate_ukprn, validate_urn
 
@@ -153,6 +154,14 @@ class Provider(models.Model):
                 return status
         return EvidenceStatus.COMPLETE
 
+    def lapse_causes(self, types, *, today: date | None = None) -> list["LapseCause"]:
+        """The mandatory items, missing or expired, that make every approval of this provider lapse."""
+        return [
+            LapseCause(row["type"], row["item"].expires_on if row["item"] else None)
+            for row in self.evidence_summary(types, today=today)
+            if row["type"].mandatory and row["status"] in (EvidenceStatus.MISSING, EvidenceStatus.EXPIRED)
+        ]
+
     def evidence_problems(self, types, *, today: date | None = None) -> list[str]:
         return [
             f"{row['type'].name}: {EvidenceStatus(row['status']).label.lower()}"
@@ -241,6 +250,24 @@ class EvidenceItem(models.Model):
         return EvidenceStatus.COMPLETE
 
 
+@dataclass(frozen=True)
+class LapseCause:
+    """A mandatory item that makes an approval lapse: expired (with its expiry date) or missing."""
+
+    evidence_type: EvidenceType
+    expires_on: date | None  # None: never recorded
+
+    def __str__(self) -> str:
+        if self.expires_on is None:
+            return f"{self.evidence_type.name} missing"
+        return f"{self.evidence_type.name} expired on {self.expires_on:%d/%m/%Y}"
+
+    @property
+    def lapsed_on(self) -> date | None:
+        # The expiry date is the last day the item holds (EvidenceItem.status).
+        return self.expires_on + timedelta(days=1) if self.expires_on else None
+
+
 class ProviderApproval(models.Model):
     """A school's DSL approving a provider. It lapses while mandatory evidence is missing or expired."""
 
@@ -268,6 +295,21 @@ class ProviderApproval(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    def describe_lapse(self, causes: list[LapseCause], *, naming_provider: bool = False) -> str:
+        """Why and since when the approval has lapsed, e.g. "Approval lapsed on 01/12/2026: Risk
+        assessments expired on 30/11/2026."
+
+        Dated only when every cause has a date: a missing item says nothing
+        of when it went missing.
+        """
+        what = f"Approval of {self.provider}" if naming_provider else "Approval"
+        why = "; ".join(str(cause) for cause in causes)
+        dates = [cause.lapsed_on for cause in causes]
+        if not all(dates):
+            return f"{what} has lapsed: {why}."
+        since = max(min(dates), timezone.localdate(self.approved_at))
+        return f"{what} lapsed on {since:%d/%m/%Y}: {why}."
 
 
 class ProviderReview(models.Model):
@@ -297,3 +339,23 @@ class ProviderReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} review {self.review_date:%d/%m/%Y}"
+
+
+class EvidenceFlag(models.Model):
+    """What a provider evidence flag (approval lapsed, evidence expiring) is about: the kinds' own data.
+
+    The flag (altprov.flags) carries the school, who was told and the
+    resolution; this row names the provider, the evidence type and the expiry
+    date the flag was raised for (none: the item was missing), so the job can
+    tell which flags still hold and why the others ended.
+    """
+
+    flag = models.OneToOneField(
+        Flag, on_delete=models.CASCADE, primary_key=True, related_name="evidence_flag"
+    )
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="evidence_flags")
+    evidence_type = models.ForeignKey(EvidenceType, on_delete=models.PROTECT, related_name="+")
+    expires_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.evidence_type} ({self.expires_on or 'missing'})"

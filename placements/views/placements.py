@@ -97,6 +97,7 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can = perms_at(request.user, placement.school_id)
     needs = sees_learner_needs(can)
     problems = placement.activation_problems(sees_needs=needs) if placement.status == Status.AGREED else []
+    lapsed = placement.lapsed_approval()
     return render(
         request,
         "placements/placement_detail.html",
@@ -108,7 +109,8 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "current_timetable": placement.timetable,
             "timeline": placement.status_changes.select_related("changed_by"),
             "activation_problems": problems,
-            "warnings": placement.registration_warnings(sees_needs=needs)
+            "warnings": ([lapsed] if lapsed else [])
+            + placement.registration_warnings(sees_needs=needs)
             + provider_registration_warnings(placement.provider, school=placement.school, sees_needs=needs)
             + placement.part_time_problems(),
             "history": history_rows(placement, hidden=() if "placement.cost.view" in can else COST_FIELDS)

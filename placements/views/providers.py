@@ -127,6 +127,7 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("approved_by")
         .first()
     )
+    state = approval_state(approval, status)
     can = perms_at(request.user, school.pk) if school else frozenset()
     visible = school_ids(request.user, "placement.view")
     placements = (
@@ -146,7 +147,10 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status": EvidenceStatus(status),
             "rag": RAG[status],
             "approval": approval,
-            "approval_state": approval_state(approval, status),
+            "approval_state": state,
+            "lapse": approval.describe_lapse(provider.lapse_causes(types, today=today))
+            if state == "Lapsed"
+            else "",
             "reviews": provider.reviews.filter(school=school).select_related("reviewer")[:10],
             "closures": provider.closures.filter(school=school, end_date__gte=today)[:10],
             "placements": placements,

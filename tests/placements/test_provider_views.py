@@ -176,7 +176,7 @@ def test_approval_shown_as_lapsed_when_insurance_expires(client, school, dsl):
     )
     client.force_login(dsl)
     body = client.get(reverse("placements:provider_detail", args=[provider.pk])).content.decode()
-    assert "Lapsed" in body
+    assert f"Approval lapsed on {today:%d/%m/%Y}: Employer&#x27;s and public liability" in body
     assert "Expired" in body
 
 
