@@ -8,7 +8,7 @@ by preferred first name and surname initial only.
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.db import transaction
@@ -24,13 +24,11 @@ from altprov.models import LinkPurpose, LinkToken
 from placements.models import Placement, ProviderClosure
 
 from ..expected import expected_sessions
-from ..forms.provider import ProviderClosedForm, ProviderRegisterForm, SessionRow
+from ..forms.provider import PM_STARTS, ProviderClosedForm, ProviderRegisterFormSet, RegisterRow
 from ..missing import resolve_complete_flags
 from ..models import AttendanceMark, MarkStatus, Source
 from ..recording import MarkInput, RecordResult, record_marks
 
-# The afternoon session starts at noon: "all present" before then covers the morning only.
-PM_STARTS = time(12, 0)
 # How far back "yesterday" may be: the previous school day with expected sessions.
 LOOK_BACK_DAYS = 7
 CLOSED_REASON = "Reported closed by the provider on the register link"
@@ -41,7 +39,7 @@ ACTIONS = ("all_present", "save", "closed")
 class RegisterDay:
     day: date
     is_today: bool
-    rows: list[SessionRow] = field(default_factory=list)
+    rows: list[RegisterRow] = field(default_factory=list)
 
     @property
     def iso(self) -> str:
@@ -75,7 +73,7 @@ class Register:
         return [d for d in (self.today, self.previous) if d is not None]
 
     @property
-    def rows(self) -> list[SessionRow]:
+    def rows(self) -> list[RegisterRow]:
         return [row for d in self.days for row in d.rows]
 
     def offered(self, value: str) -> RegisterDay | None:
@@ -121,7 +119,7 @@ def build_register(link: LinkToken, now: datetime) -> Register:
         days[previous_day] = RegisterDay(previous_day, False)
     for e in wanted:
         days[e.day].rows.append(
-            SessionRow(
+            RegisterRow(
                 day=e.day,
                 session=e.session,
                 placement=by_pk[e.placement_id],
@@ -173,14 +171,14 @@ def _summary(result: RecordResult) -> str:
     return text
 
 
-def _render(request, link, register, form, closed_form) -> HttpResponse:
-    bound = {row.row.key: row for row in form.bound_rows()}
+def _render(request, link, register, formset, closed_form) -> HttpResponse:
+    forms = {form.row.key: form for form in formset}
     days = []
     for register_day in register.days:
         cards: dict[int, dict] = {}
         for row in register_day.rows:
-            card = cards.setdefault(row.placement.pk, {"name": row.name, "rows": []})
-            card["rows"].append(bound[row.key])
+            card = cards.setdefault(row.placement.pk, {"name": row.name, "forms": []})
+            card["forms"].append(forms[row.key])
         days.append({"day": register_day, "cards": list(cards.values())})
     context = {
         "link": link,
@@ -188,8 +186,8 @@ def _render(request, link, register, form, closed_form) -> HttpResponse:
         "provider": link.provider,
         "register": register,
         "days": days,
-        "form": form,
-        "errors": form.error_list() if form.is_bound else [],
+        "formset": formset,
+        "error_forms": [form for form in (*formset, closed_form) if form.errors],
         "closed_form": closed_form,
         "pm_starts": PM_STARTS,
     }
@@ -218,7 +216,7 @@ def provider_register(request: HttpRequest, link: LinkToken) -> HttpResponse:
     if request.method != "POST":
         register = build_register(link, now)
         return _render(
-            request, link, register, ProviderRegisterForm(rows=register.rows), ProviderClosedForm()
+            request, link, register, ProviderRegisterFormSet(rows=register.rows), ProviderClosedForm()
         )
 
     action = next((name for name in ACTIONS if name in request.POST), None)
@@ -232,10 +230,10 @@ def provider_register(request: HttpRequest, link: LinkToken) -> HttpResponse:
         day = register.offered(request.POST[action]) if action == "all_present" else None
         if action == "all_present" and day is None:
             return _refused(request, link)
-        form = ProviderRegisterForm(request.POST, rows=register.rows)
-        if not form.is_valid():
-            return _render(request, link, register, form, ProviderClosedForm())
-        entries = form.entries()
+        formset = ProviderRegisterFormSet(request.POST, rows=register.rows)
+        if not formset.is_valid():
+            return _render(request, link, register, formset, ProviderClosedForm())
+        entries = formset.entries()
         if day is not None:
             # The exceptions typed on the page count; every other session that has started is present.
             typed = {(e.placement.pk, e.day, e.session) for e in entries}
@@ -275,7 +273,7 @@ def _closed(request: HttpRequest, link: LinkToken, register: Register) -> HttpRe
             f"Please phone {link.school.name} on {link.school.phone}.",
         )
     if not closed_form.is_valid():
-        return _render(request, link, register, ProviderRegisterForm(rows=register.rows), closed_form)
+        return _render(request, link, register, ProviderRegisterFormSet(rows=register.rows), closed_form)
     ProviderClosure.objects.create(
         provider=link.provider,
         school=link.school,
