@@ -172,13 +172,13 @@ def _summary(result: RecordResult) -> str:
 
 
 def _render(request, link, register, formset, closed_form) -> HttpResponse:
-    forms = {form.row.key: form for form in formset}
+    form_for = {form.row.key: form for form in formset}
     days = []
     for register_day in register.days:
         cards: dict[int, dict] = {}
         for row in register_day.rows:
             card = cards.setdefault(row.placement.pk, {"name": row.name, "forms": []})
-            card["forms"].append(forms[row.key])
+            card["forms"].append(form_for[row.key])
         days.append({"day": register_day, "cards": list(cards.values())})
     context = {
         "link": link,
