@@ -1,12 +1,12 @@
-"""The provider's daily register: one set of fields per expected session.
+"""The provider's daily register: a formset of one mark form per expected session.
 
-The form is built from the sessions the link's provider is expected to mark
-(today, and the previous school day while it is incomplete), so a field
-naming any other placement or day is never read.
+The rows are the sessions the link's provider is expected to mark (today,
+and the previous school day while it is incomplete), so a field naming any
+other placement or day is never read.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 from django import forms
 
@@ -15,11 +15,12 @@ from placements.models import Placement
 from ..codes import CODES, PROVIDER_ABSENCE_CHOICES
 from ..models import AttendanceMark, MarkStatus
 from ..recording import MarkInput
+from .marks import SESSION_NAMES, SessionFormSet, SessionMarkForm, SessionRow
 
-MAX_LATE_MINUTES = 240
-SESSION_NAMES = {"AM": "morning", "PM": "afternoon"}
+# The afternoon session starts at noon: "all present" before then covers the morning only.
+PM_STARTS = time(12, 0)
+
 PROVIDER_REASONS = frozenset(code for code, _ in PROVIDER_ABSENCE_CHOICES)
-STATUS_CHOICES = [("", "Leave as is"), *MarkStatus.choices]
 
 
 def mark_in_words(mark: AttendanceMark | None) -> str:
@@ -38,25 +39,12 @@ def mark_in_words(mark: AttendanceMark | None) -> str:
 
 
 @dataclass
-class SessionRow:
-    """One expected session on the register, with its mark if it has one."""
-
-    day: date
-    session: str
-    placement: Placement
-    mark: AttendanceMark | None
-    started: bool
-
-    @property
-    def key(self) -> tuple[int, date, str]:
-        return (self.placement.pk, self.day, self.session)
-
-    @property
-    def prefix(self) -> str:
-        return f"{self.day:%Y%m%d}-{self.placement.pk}-{self.session.lower()}"
+class RegisterRow(SessionRow):
+    """An expected session on the provider's register, with its mark if it has one."""
 
     @property
     def name(self) -> str:
+        # Preferred first name and surname initial: all a provider link shows.
         return self.placement.learner.provider_safe_name
 
     @property
@@ -70,151 +58,64 @@ class SessionRow:
             return "grey"
         return {MarkStatus.PRESENT: "green", MarkStatus.LATE: "amber"}.get(self.mark.status, "red")
 
-    @property
-    def describe(self) -> str:
-        return f"{self.name}, {self.day:%A} {self.session}"
+
+class BootstrapBoundField(forms.BoundField):
+    """A field with an error gets Bootstrap's red border as well as the aria-invalid Django adds."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if self.errors and not isinstance(widget, forms.RadioSelect):
+            attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+        return attrs
 
 
-@dataclass
-class BoundRow:
-    row: SessionRow
-    status: forms.BoundField
-    reason: forms.BoundField
-    minutes: forms.BoundField
-    note: forms.BoundField
+class ProviderMarkForm(SessionMarkForm):
+    """A session on the provider's register: blank leaves the mark as it is; only a provider's reasons."""
 
-    @property
-    def errors(self) -> list[str]:
-        return [e for field in (self.status, self.reason, self.minutes, self.note) for e in field.errors]
+    bound_field_class = BootstrapBoundField
+    field_order = ["status", "code", "late_minutes", "note"]
 
-    @property
-    def open(self) -> bool:
-        """Show the fields unfolded when something was typed or is wrong."""
-        return bool(self.errors) or any(
-            field.value() not in (None, "") for field in (self.status, self.reason, self.minutes, self.note)
-        )
-
-
-class ProviderRegisterForm(forms.Form):
-    """Per session: a status (blank leaves the mark as it is), a reason, minutes late and a note."""
-
-    def __init__(self, data=None, *, rows: list[SessionRow]):
-        super().__init__(data)
-        self.rows = rows
-        for row in rows:
-            p, who = row.prefix, f"({row.name}, {row.session})"
-            self.fields[f"{p}-status"] = forms.ChoiceField(
-                label=f"Mark for {row.name}, {SESSION_NAMES[row.session]} ({row.session})",
-                choices=STATUS_CHOICES,
-                required=False,
-                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
-            )
-            self.fields[f"{p}-reason"] = forms.ChoiceField(
-                label=f"Reason for absence {who}",
-                choices=[("", "Choose a reason…"), *PROVIDER_ABSENCE_CHOICES],
-                required=False,
-                widget=forms.Select(attrs={"class": "form-select"}),
-            )
-            self.fields[f"{p}-minutes"] = forms.IntegerField(
-                label=f"Minutes late {who}",
-                required=False,
-                min_value=1,
-                max_value=MAX_LATE_MINUTES,
-                error_messages={
-                    "invalid": "Enter the minutes late as a number, for example 10.",
-                    "min_value": f"Minutes late must be between 1 and {MAX_LATE_MINUTES}.",
-                    "max_value": f"Minutes late must be between 1 and {MAX_LATE_MINUTES}.",
-                },
-                widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
-            )
-            self.fields[f"{p}-note"] = forms.CharField(
-                label=f"Note {who}",
-                required=False,
-                max_length=300,
-                widget=forms.TextInput(attrs={"class": "form-control"}),
-            )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        row = self.row
+        status, code, minutes, note = (self.fields[n] for n in ("status", "code", "late_minutes", "note"))
+        status.label = f"Mark for {row.name}, {SESSION_NAMES[row.session]} ({row.session})"
+        status.choices = [("", "Leave as is"), *MarkStatus.choices]
+        status.widget.attrs["class"] = "btn-check"
+        code.choices = [("", "Choose a reason…"), *PROVIDER_ABSENCE_CHOICES]
+        code.widget.attrs["class"] = "form-select"
+        minutes.widget.attrs.update({"class": "form-control", "inputmode": "numeric"})
+        note.label = "Note (optional)"
+        note.widget.attrs["class"] = "form-control"
+        # The page explains the fields in words of its own.
+        code.help_text = minutes.help_text = ""
 
     def clean(self):
-        cleaned = super().clean()
-        for row in self.rows:
-            p = row.prefix
-            if f"{p}-status" not in cleaned:
-                continue
-            status = cleaned[f"{p}-status"]
-            reason = cleaned.get(f"{p}-reason")
-            minutes = cleaned.get(f"{p}-minutes")
-            note = cleaned.get(f"{p}-note")
-            if not status:
-                if reason or minutes or note:
-                    self.add_error(
-                        f"{p}-status", "Choose Present, Late or Absent to go with what you entered."
-                    )
-                continue
-            if status == MarkStatus.ABSENT and not reason and f"{p}-reason" not in self.errors:
-                self.add_error(f"{p}-reason", "Choose a reason for the absence.")
-            if status == MarkStatus.LATE and minutes is None and f"{p}-minutes" not in self.errors:
-                self.add_error(f"{p}-minutes", f"Enter how many minutes late (1 to {MAX_LATE_MINUTES}).")
-            if status != MarkStatus.ABSENT and not row.started:
-                self.add_error(
-                    f"{p}-status",
-                    "The afternoon session has not started yet: mark it present or late from 12:00.",
-                )
-        return cleaned
-
-    def bound_rows(self) -> list[BoundRow]:
-        if self.is_bound:
-            for name in self.errors:
-                widget = self.fields[name].widget if name in self.fields else None
-                classes = widget.attrs.get("class", "").split() if widget is not None else []
-                if (
-                    widget is not None
-                    and not isinstance(widget, forms.RadioSelect)
-                    and "is-invalid" not in classes
-                ):
-                    widget.attrs["class"] = " ".join([*classes, "is-invalid"])
-        return [
-            BoundRow(
-                row=row,
-                status=self[f"{row.prefix}-status"],
-                reason=self[f"{row.prefix}-reason"],
-                minutes=self[f"{row.prefix}-minutes"],
-                note=self[f"{row.prefix}-note"],
+        data = super().clean()
+        status = data.get("status")
+        if status and status != MarkStatus.ABSENT and not self.row.started:
+            self.add_error(
+                "status",
+                f"{self.row.name}'s afternoon session has not started yet: "
+                f"mark it present or late from {PM_STARTS:%H:%M}",
             )
-            for row in self.rows
-        ]
+        return data
 
-    def error_list(self) -> list[tuple[str, str, str]]:
-        """(field id, session, message) for the summary at the top of the page."""
-        found = []
-        for bound in self.bound_rows():
-            for field in (bound.status, bound.reason, bound.minutes, bound.note):
-                for error in field.errors:
-                    target = field.auto_id if field is not bound.status else f"session-{bound.row.prefix}"
-                    found.append((target, bound.row.describe, error))
-        return found
+    def entry(self, placement: Placement, day: date, session: str) -> MarkInput | None:
+        entry = super().entry(placement, day, session)
+        # A blank note keeps the one already on the mark; the amendment would lose it otherwise.
+        if entry is not None and not entry.note and self.row.mark is not None:
+            entry.note = self.row.mark.note
+        return entry
 
-    def entries(self) -> list[MarkInput]:
-        """The sessions given a status; call after is_valid()."""
-        entries = []
-        for row in self.rows:
-            p = row.prefix
-            status = self.cleaned_data[f"{p}-status"]
-            if not status:
-                continue
-            # A blank note keeps the one already on the mark; the amendment would lose it otherwise.
-            note = self.cleaned_data[f"{p}-note"] or (row.mark.note if row.mark else "")
-            entries.append(
-                MarkInput(
-                    placement=row.placement,
-                    day=row.day,
-                    session=row.session,
-                    status=status,
-                    code=self.cleaned_data[f"{p}-reason"] if status == MarkStatus.ABSENT else "",
-                    late_minutes=self.cleaned_data[f"{p}-minutes"] if status == MarkStatus.LATE else None,
-                    note=note,
-                )
-            )
-        return entries
+    @property
+    def unfolded(self) -> bool:
+        """Show the fields unfolded when something was typed or is wrong."""
+        return bool(self.errors) or any(self[name].value() not in (None, "") for name in self.fields)
+
+
+ProviderRegisterFormSet = forms.formset_factory(ProviderMarkForm, formset=SessionFormSet, extra=0)
 
 
 class ProviderClosedForm(forms.Form):

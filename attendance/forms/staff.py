@@ -12,16 +12,15 @@ from placements.forms import DateInput
 from placements.models import Placement
 from placements.schedule import is_expected
 
-from ..codes import ABSENCE_CHOICES
 from ..models import AttendanceMark, MarkStatus, Session, Source
 from ..recording import MarkInput, mark_values
+from .marks import MarkForm, MarkMessages, SessionFormSet, SessionMarkForm, SessionRow
 
 STAFF_SOURCES = [
     (Source.PHONE, "Phone call"),
     (Source.EMAIL, "Email"),
     (Source.STAFF, "Staff entry (seen or known at school)"),
 ]
-MAX_LATE_MINUTES = 240
 MAX_GRID_DAYS = 31
 
 
@@ -47,56 +46,6 @@ def inline_helper(*before, after=()) -> FormHelper:
     return helper
 
 
-class MarkFieldsForm(forms.Form):
-    """Present, late with minutes, or absent with a reason: the same choices as the provider's form."""
-
-    status = forms.ChoiceField(
-        label="Attendance", choices=MarkStatus.choices, widget=forms.RadioSelect, required=False
-    )
-    late_minutes = forms.IntegerField(
-        label="Minutes late", min_value=1, max_value=MAX_LATE_MINUTES, required=False, help_text="If late."
-    )
-    code = forms.ChoiceField(
-        label="Reason for absence",
-        choices=[("", "Choose a reason")] + ABSENCE_CHOICES,
-        required=False,
-        help_text="If absent. N when no reason has been given yet.",
-    )
-    note = forms.CharField(label="Note", max_length=300, required=False)
-    status_required = True
-
-    def clean(self):
-        data = super().clean()
-        status = data.get("status")
-        if not status:
-            if self.status_required:
-                self.add_error("status", "Choose present, late or absent.")
-            return data
-        if status == MarkStatus.LATE and not data.get("late_minutes") and "late_minutes" not in self.errors:
-            self.add_error("late_minutes", "Say how many minutes late.")
-        if status == MarkStatus.ABSENT and not data.get("code"):
-            self.add_error("code", "Choose a reason for the absence: N if none has been given yet.")
-        if status != MarkStatus.ABSENT:
-            data["code"] = ""
-        if status != MarkStatus.LATE:
-            data["late_minutes"] = None
-        return data
-
-    def entry(self, placement: Placement, day: date, session: str) -> MarkInput | None:
-        data = self.cleaned_data
-        if not data.get("status"):
-            return None
-        return MarkInput(
-            placement=placement,
-            day=day,
-            session=session,
-            status=data["status"],
-            code=data["code"],
-            late_minutes=data["late_minutes"],
-            note=data["note"],
-        )
-
-
 def mark_initial(mark: AttendanceMark | None) -> dict:
     if mark is None:
         return {}
@@ -114,27 +63,22 @@ def changes(mark: AttendanceMark, entry: MarkInput) -> bool:
     return mark_values(mark) != mark_values(entry)
 
 
-class SessionMarkForm(MarkFieldsForm):
-    """One expected session on the staff form; left blank, it stays unrecorded."""
+class StaffSessionForm(SessionMarkForm):
+    """A session on the staff marks page, showing its mark if it has one; left blank, it stays unrecorded."""
 
-    status_required = False
-
-    def __init__(self, *args, mark: AttendanceMark | None = None, **kwargs):
-        super().__init__(*args, initial=mark_initial(mark), **kwargs)
-        self.mark = mark
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.helper = inline_helper()
-        if mark is None:
+        if self.row.mark is None:
             self.fields["status"].choices = [("", "Not known yet"), *MarkStatus.choices]
 
-    def entry_as_present(self, placement: Placement, day: date, session: str) -> MarkInput:
-        """For "mark the rest present": a session left blank, with its note if one was typed."""
-        return MarkInput(
-            placement=placement,
-            day=day,
-            session=session,
-            status=MarkStatus.PRESENT,
-            note=self.cleaned_data["note"],
-        )
+
+class StaffSessionFormSet(SessionFormSet):
+    def initial_for(self, row: SessionRow) -> dict:
+        return mark_initial(row.mark)
+
+
+StaffMarksFormSet = forms.formset_factory(StaffSessionForm, formset=StaffSessionFormSet, extra=0)
 
 
 def source_field() -> forms.ChoiceField:
@@ -156,7 +100,7 @@ class RecordMarksForm(forms.Form):
     )
 
 
-class ExtraSessionForm(MarkFieldsForm):
+class ExtraSessionForm(MarkForm):
     """A mark for a session that is not on the timetable: staff confirm it is an extra session."""
 
     placement = forms.ModelChoiceField(
@@ -187,6 +131,14 @@ class ExtraSessionForm(MarkFieldsForm):
             after=(InlineRadios("source"), "confirm_extra"),
         )
 
+    def messages(self) -> MarkMessages:
+        # The learner and session are this form's own fields: named once they are read.
+        data = getattr(self, "cleaned_data", {})
+        placement = data.get("placement")
+        return MarkMessages.for_session(
+            str(placement.learner) if placement else "", data.get("day"), data.get("session")
+        )
+
     def clean(self):
         data = super().clean()
         placement, day, session = data.get("placement"), data.get("day"), data.get("session")
@@ -215,7 +167,7 @@ class ExtraSessionForm(MarkFieldsForm):
         return data
 
 
-class AmendMarkForm(MarkFieldsForm):
+class AmendMarkForm(MarkForm):
     reason = forms.CharField(
         label="Reason for the change",
         max_length=300,
@@ -224,7 +176,14 @@ class AmendMarkForm(MarkFieldsForm):
     )
 
     def __init__(self, *args, mark: AttendanceMark, **kwargs):
-        super().__init__(*args, initial=mark_initial(mark), **kwargs)
+        super().__init__(
+            *args,
+            initial=mark_initial(mark),
+            learner=str(mark.placement.learner),
+            day=mark.date,
+            session=mark.session,
+            **kwargs,
+        )
         self.mark = mark
         self.helper = inline_helper(after=("reason",))
 

@@ -8,7 +8,7 @@ by preferred first name and surname initial only.
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.db import transaction
@@ -24,12 +24,10 @@ from placements.schedule import expected_sessions
 
 from ..closed_today import report_closed
 from ..daily_links import last_day, provider_of
-from ..forms.provider import ProviderClosedForm, ProviderRegisterForm, SessionRow
+from ..forms.provider import PM_STARTS, ProviderClosedForm, ProviderRegisterFormSet, RegisterRow
 from ..models import AttendanceMark, MarkStatus, Source
 from ..recording import MarkInput, RecordResult, record_marks
 
-# The afternoon session starts at noon: "all present" before then covers the morning only.
-PM_STARTS = time(12, 0)
 # How far back "yesterday" may be: the previous school day with expected sessions.
 LOOK_BACK_DAYS = 7
 ACTIONS = ("all_present", "save", "closed")
@@ -39,7 +37,7 @@ ACTIONS = ("all_present", "save", "closed")
 class RegisterDay:
     day: date
     is_today: bool
-    rows: list[SessionRow] = field(default_factory=list)
+    rows: list[RegisterRow] = field(default_factory=list)
 
     @property
     def iso(self) -> str:
@@ -74,7 +72,7 @@ class Register:
         return [d for d in (self.today, self.previous) if d is not None]
 
     @property
-    def rows(self) -> list[SessionRow]:
+    def rows(self) -> list[RegisterRow]:
         return [row for d in self.days for row in d.rows]
 
     def offered(self, value: str) -> RegisterDay | None:
@@ -120,7 +118,7 @@ def build_register(link: LinkToken, provider: Provider, now: datetime) -> Regist
         days[previous_day] = RegisterDay(previous_day, False)
     for e in wanted:
         days[e.day].rows.append(
-            SessionRow(
+            RegisterRow(
                 day=e.day,
                 session=e.session,
                 placement=by_pk[e.placement_id],
@@ -172,14 +170,14 @@ def _summary(result: RecordResult) -> str:
     return text
 
 
-def _render(request, link, register, form, closed_form) -> HttpResponse:
-    bound = {row.row.key: row for row in form.bound_rows()}
+def _render(request, link, register, formset, closed_form) -> HttpResponse:
+    form_for = {form.row.key: form for form in formset}
     days = []
     for register_day in register.days:
         cards: dict[int, dict] = {}
         for row in register_day.rows:
-            card = cards.setdefault(row.placement.pk, {"name": row.name, "rows": []})
-            card["rows"].append(bound[row.key])
+            card = cards.setdefault(row.placement.pk, {"name": row.name, "forms": []})
+            card["forms"].append(form_for[row.key])
         days.append({"day": register_day, "cards": list(cards.values())})
     context = {
         "link": link,
@@ -188,8 +186,8 @@ def _render(request, link, register, form, closed_form) -> HttpResponse:
         "last_day": last_day(link),
         "register": register,
         "days": days,
-        "form": form,
-        "errors": form.error_list() if form.is_bound else [],
+        "formset": formset,
+        "error_forms": [form for form in (*formset, closed_form) if form.errors],
         "closed_form": closed_form,
         "pm_starts": PM_STARTS,
     }
@@ -215,7 +213,7 @@ def provider_register(request: HttpRequest, link: LinkToken) -> HttpResponse:
     if request.method != "POST":
         register = build_register(link, provider, now)
         return _render(
-            request, link, register, ProviderRegisterForm(rows=register.rows), ProviderClosedForm()
+            request, link, register, ProviderRegisterFormSet(rows=register.rows), ProviderClosedForm()
         )
 
     action = next((name for name in ACTIONS if name in request.POST), None)
@@ -229,10 +227,10 @@ def provider_register(request: HttpRequest, link: LinkToken) -> HttpResponse:
         day = register.offered(request.POST[action]) if action == "all_present" else None
         if action == "all_present" and day is None:
             return _refused(request, link)
-        form = ProviderRegisterForm(request.POST, rows=register.rows)
-        if not form.is_valid():
-            return _render(request, link, register, form, ProviderClosedForm())
-        entries = form.entries()
+        formset = ProviderRegisterFormSet(request.POST, rows=register.rows)
+        if not formset.is_valid():
+            return _render(request, link, register, formset, ProviderClosedForm())
+        entries = formset.entries()
         if day is not None:
             # The exceptions typed on the page count; every other session that has started is present.
             typed = {(e.placement.pk, e.day, e.session) for e in entries}
@@ -273,7 +271,7 @@ def _closed(request: HttpRequest, link: LinkToken, register: Register) -> HttpRe
             f"Please phone {link.school.name} on {link.school.phone}.",
         )
     if not closed_form.is_valid():
-        return _render(request, link, register, ProviderRegisterForm(rows=register.rows), closed_form)
+        return _render(request, link, register, ProviderRegisterFormSet(rows=register.rows), closed_form)
     report_closed(
         school=link.school,
         provider=provider,

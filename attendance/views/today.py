@@ -22,6 +22,7 @@ from placements.schedule import expected_sessions, school_days
 
 from ..access import get_flag_for_user, get_link_for_user, get_mark_for_user
 from ..daily_links import email_register_link
+from ..forms.marks import SessionRow
 from ..forms.staff import (
     AmendMarkForm,
     ChaseForm,
@@ -29,7 +30,7 @@ from ..forms.staff import (
     DateRangeForm,
     ExtraSessionForm,
     RecordMarksForm,
-    SessionMarkForm,
+    StaffMarksFormSet,
     changes,
     learner_session,
     this_week,
@@ -93,7 +94,7 @@ def today(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _mark_rows(school: School, provider: Provider, day: date) -> list[dict]:
+def _mark_rows(school: School, provider: Provider, day: date) -> list[SessionRow]:
     """The provider's expected sessions on `day`, and any marks it already has (extra sessions too)."""
     placements = {
         p.pk: p
@@ -115,13 +116,13 @@ def _mark_rows(school: School, provider: Provider, day: date) -> list[dict]:
     for key in expected | set(marks):
         mark = marks.get(key)
         placement = mark.placement if mark else placements[key[0]]
-        rows.append({"placement": placement, "session": key[1], "mark": mark, "extra": key not in expected})
+        rows.append(SessionRow(day, key[1], placement, mark, extra=key not in expected))
     rows.sort(
         key=lambda r: (
-            r["placement"].learner.legal_last_name,
-            r["placement"].learner.legal_first_name,
-            r["placement"].pk,
-            r["session"],
+            r.placement.learner.legal_last_name,
+            r.placement.learner.legal_first_name,
+            r.placement.pk,
+            r.session,
         )
     )
     return rows
@@ -137,8 +138,8 @@ def record_marks_view(request: HttpRequest, pk: int) -> HttpResponse:
     which = request.POST.get("form", "marks") if request.method == "POST" else ""
     posted = request.POST if which == "marks" else None
     form = RecordMarksForm(posted)
-    for n, row in enumerate(rows):
-        row["form"] = SessionMarkForm(posted, prefix=f"m{n}", mark=row["mark"])
+    rest_present = posted is not None and posted.get("rest") == "present"
+    formset = StaffMarksFormSet(posted, rows=rows, form_kwargs={"rest_present": rest_present})
     extra_form = ExtraSessionForm(
         request.POST if which == "extra" else None,
         prefix="extra",
@@ -149,7 +150,7 @@ def record_marks_view(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"day": min(day, local_today)},
     )
 
-    if which == "marks" and _record_rows(request, school, day, form, rows):
+    if which == "marks" and _record_rows(request, school, day, form, formset):
         return redirect(_today_url(day))
     if which == "extra" and extra_form.is_valid():
         data = extra_form.cleaned_data
@@ -180,10 +181,10 @@ def record_marks_view(request: HttpRequest, pk: int) -> HttpResponse:
             "provider": provider,
             "day": day,
             "is_future": day > local_today,
-            # A POST that gets this far was refused: successful ones redirect.
-            "refused": request.method == "POST",
-            "rows": rows,
             "form": form,
+            "formset": formset,
+            # A POST that gets this far was refused: successful ones redirect.
+            "error_forms": [f for f in (form, *formset, extra_form) if f.errors],
             "extra_form": extra_form,
             "closure": closure,
             "previous_day": day - timedelta(days=3 if day.weekday() == 0 else 1),
@@ -193,30 +194,27 @@ def record_marks_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _record_rows(
-    request: HttpRequest, school: School, day: date, form: RecordMarksForm, rows: list[dict]
+    request: HttpRequest, school: School, day: date, form: RecordMarksForm, formset: StaffMarksFormSet
 ) -> bool:
     """Validate and record the posted marks; False (with the errors on the forms) if they cannot be."""
-    valid = form.is_valid()
-    # Every row is validated, so each shows its own errors.
-    valid = all([row["form"].is_valid() for row in rows]) and valid  # noqa: C419
+    # Both are validated, so each shows its own errors.
+    marks_valid = formset.is_valid()
+    valid = form.is_valid() and marks_valid
     if day > timezone.localdate():
         form.add_error(None, "Attendance cannot be recorded for a day that has not happened yet.")
         return False
     if not valid:
         return False
-    rest_present = request.POST.get("rest") == "present"
     entries, changed = [], []
-    for row in rows:
-        entry = row["form"].entry(row["placement"], day, row["session"])
-        if entry is None and rest_present and row["mark"] is None and not row["extra"]:
-            entry = row["form"].entry_as_present(row["placement"], day, row["session"])
+    for session_form in formset:
+        entry, mark = session_form.row_entry(), session_form.row.mark
         if entry is None:
             continue
-        if row["mark"] is None:
+        if mark is None:
             entries.append(entry)
-        elif changes(row["mark"], entry):
+        elif changes(mark, entry):
             entries.append(entry)
-            changed.append(f"{learner_session(row['placement'], row['session'])} ({row['mark'].code})")
+            changed.append(f"{learner_session(entry.placement, entry.session)} ({mark.code})")
     reason = form.cleaned_data["reason"].strip()
     if changed and not reason:
         form.add_error(

@@ -103,15 +103,17 @@ def test_the_staff_marks_page_takes_back_a_dual_registered_absence_as_it_shows_i
     url = f"{reverse('attendance:record_marks', args=[provider.pk])}?day={MONDAY.isoformat()}"
     page = client.get(url)
     data = {"form": "marks", "source": "phone", "reason": "", "rest": ""}
-    for n, row in enumerate(page.context["rows"]):
-        initial = row["form"].initial
+    for form in page.context["formset"]:
         data.update(
-            {f"m{n}-{name}": initial.get(name) or "" for name in ("status", "code", "late_minutes", "note")}
+            {
+                form.add_prefix(name): form.initial.get(name) or ""
+                for name in ("status", "code", "late_minutes", "note")
+            }
         )
-        if row["mark"] is None:
-            data[f"m{n}-status"] = "present"
+        if form.row.mark is None:
+            data[form.add_prefix("status")] = "present"
     response = client.post(url, data)
-    assert response.status_code == 302, response.context["rows"][0]["form"].errors
+    assert response.status_code == 302, response.context["formset"].errors
     absent.refresh_from_db()
     assert (absent.code, absent.dual_absence_reason) == ("D", "I")
     assert not MarkAmendment.objects.exists()

@@ -49,7 +49,7 @@ def post(client, token, data, at=None, follow=False, **extra):
 
 
 def field(placement, session="am", day=MONDAY, name="status"):
-    return f"{day:%Y%m%d}-{placement.pk}-{session}-{name}"
+    return f"marks-{day:%Y%m%d}-{placement.pk}-{session}-{name}"
 
 
 def marks():
@@ -222,7 +222,7 @@ def test_all_present_keeps_the_exceptions_typed_with_it(client, school, token, a
     post(
         client,
         token,
-        {"all_present": MONDAY.isoformat(), field(other): "absent", field(other, name="reason"): "I"},
+        {"all_present": MONDAY.isoformat(), field(other): "absent", field(other, name="code"): "I"},
     )
     assert marks() == {
         (active_placement.pk, MONDAY, "AM"): ("present", "B", None),
@@ -253,7 +253,7 @@ def test_absent_with_a_reason(client, token, active_placement):
         {
             "save": MONDAY.isoformat(),
             field(active_placement): "absent",
-            field(active_placement, name="reason"): "I",
+            field(active_placement, name="code"): "I",
             field(active_placement, name="note"): "Mum phoned at 8:45",
         },
         follow=True,
@@ -280,7 +280,7 @@ def test_absent_without_a_reason_is_refused_and_keeps_what_was_typed(client, tok
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Choose a reason for the absence." in page
+    assert "Choose a reason for Tyler B.&#x27;s absence on Monday morning" in page
     assert "Nothing has been saved yet" in page
     assert 'value="Unwell"' in page
     assert re.search(rf'name="{field(active_placement)}" value="absent"[^>]*checked', page)
@@ -294,7 +294,7 @@ def test_a_reason_only_providers_give_is_accepted(client, token, active_placemen
         {
             "save": MONDAY.isoformat(),
             field(active_placement): "absent",
-            field(active_placement, name="reason"): "E",
+            field(active_placement, name="code"): "E",
         },
     )
     assert response.status_code == 200
@@ -309,7 +309,7 @@ def test_late_with_minutes(client, token, active_placement):
         {
             "save": MONDAY.isoformat(),
             field(active_placement): "late",
-            field(active_placement, name="minutes"): "15",
+            field(active_placement, name="late_minutes"): "15",
         },
     )
     assert marks() == {(active_placement.pk, MONDAY, "AM"): ("late", "B", 15)}
@@ -318,7 +318,7 @@ def test_late_with_minutes(client, token, active_placement):
 @pytest.mark.parametrize(
     ("minutes", "message"),
     [
-        ("", "Enter how many minutes late (1 to 240)."),
+        ("", "Enter how many minutes late Tyler B. was on Monday morning"),
         ("0", "between 1 and 240"),
         ("241", "between 1 and 240"),
     ],
@@ -330,7 +330,7 @@ def test_late_needs_minutes_from_1_to_240(client, token, active_placement, minut
         {
             "save": MONDAY.isoformat(),
             field(active_placement): "late",
-            field(active_placement, name="minutes"): minutes,
+            field(active_placement, name="late_minutes"): minutes,
         },
     )
     assert response.status_code == 200
@@ -350,7 +350,7 @@ def test_the_afternoon_cannot_be_marked_present_before_it_starts(client, token, 
         {
             "save": MONDAY.isoformat(),
             field(active_placement, "pm"): "absent",
-            field(active_placement, "pm", name="reason"): "M",
+            field(active_placement, "pm", name="code"): "M",
         },
     )
     assert marks() == {(active_placement.pk, MONDAY, "PM"): ("absent", "M", None)}
@@ -367,7 +367,10 @@ def test_a_note_needs_a_status(client, token, active_placement):
         client, token, {"save": MONDAY.isoformat(), field(active_placement, name="note"): "Left early"}
     )
     assert response.status_code == 200
-    assert "Choose Present, Late or Absent" in response.content.decode()
+    assert (
+        "Choose present, late or absent for Tyler B. on Monday morning to go with what you entered"
+        in response.content.decode()
+    )
     assert not AttendanceMark.objects.exists()
 
 
@@ -381,7 +384,7 @@ def test_a_later_change_is_an_amendment_and_the_admin_assistant_is_told(
         {
             "save": MONDAY.isoformat(),
             field(active_placement): "absent",
-            field(active_placement, name="reason"): "I",
+            field(active_placement, name="code"): "I",
         },
         at=london(MONDAY, 10, 15),
         follow=True,
@@ -408,7 +411,7 @@ def test_another_providers_learner_cannot_be_marked(client, school, token, activ
         {
             "save": MONDAY.isoformat(),
             field(other): "absent",
-            field(other, name="reason"): "I",
+            field(other, name="code"): "I",
             field(other, name="note"): "tampered",
         },
         follow=True,

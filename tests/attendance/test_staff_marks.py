@@ -39,12 +39,19 @@ def mark(placement, session, status=MarkStatus.PRESENT, code="", day=MONDAY):
     return AttendanceMark.objects.get(placement=placement, date=day, session=session)
 
 
-def rows_post(*rows, source="phone", reason="", rest=""):
-    """Post data for the staff form: one (status, code, minutes, note) per row, in page order."""
+def row_field(placement, session, name, day=MONDAY):
+    return f"marks-{day:%Y%m%d}-{placement.pk}-{session.lower()}-{name}"
+
+
+def rows_post(placement, *rows, day=MONDAY, source="phone", reason="", rest=""):
+    """Post data for the staff form: (status, code, minutes, note) for `placement`'s AM, then PM."""
     data = {"form": "marks", "source": source, "reason": reason, "rest": rest}
-    for n, (status, code, minutes, note) in enumerate(rows):
+    for session, values in zip(("AM", "PM"), rows, strict=False):
         data.update(
-            {f"m{n}-status": status, f"m{n}-code": code, f"m{n}-late_minutes": minutes, f"m{n}-note": note}
+            {
+                row_field(placement, session, name, day): value
+                for name, value in zip(("status", "code", "late_minutes", "note"), values, strict=True)
+            }
         )
     return data
 
@@ -69,7 +76,9 @@ def test_form_shows_the_days_expected_sessions_with_existing_marks(
 
 def test_phone_call_records_marks_with_source_and_who(client, admin_assistant, provider, active_placement):
     client.force_login(admin_assistant)
-    data = rows_post(("late", "", "15", "Bus late"), ("absent", "I", "", "Sent home ill"), source="phone")
+    data = rows_post(
+        active_placement, ("late", "", "15", "Bus late"), ("absent", "I", "", "Sent home ill"), source="phone"
+    )
     response = client.post(record_url(provider), data)
     assert response.status_code == 302
     am = AttendanceMark.objects.get(session="AM")
@@ -83,7 +92,9 @@ def test_phone_call_records_marks_with_source_and_who(client, admin_assistant, p
 
 def test_email_and_mark_the_rest_present(client, admin_assistant, provider, active_placement):
     client.force_login(admin_assistant)
-    data = rows_post(("absent", "M", "", ""), ("", "", "", ""), source="email", rest="present")
+    data = rows_post(
+        active_placement, ("absent", "M", "", ""), ("", "", "", ""), source="email", rest="present"
+    )
     assert client.post(record_url(provider), data).status_code == 302
     assert dict(AttendanceMark.objects.values_list("session", "code")) == {"AM": "M", "PM": "B"}
     assert set(AttendanceMark.objects.values_list("source", flat=True)) == {Source.EMAIL}
@@ -92,7 +103,9 @@ def test_email_and_mark_the_rest_present(client, admin_assistant, provider, acti
 def test_blank_sessions_stay_unrecorded(client, admin_assistant, provider, active_placement):
     client.force_login(admin_assistant)
     assert (
-        client.post(record_url(provider), rows_post(("present", "", "", ""), ("", "", "", ""))).status_code
+        client.post(
+            record_url(provider), rows_post(active_placement, ("present", "", "", ""), ("", "", "", ""))
+        ).status_code
         == 302
     )
     assert list(AttendanceMark.objects.values_list("session", flat=True)) == ["AM"]
@@ -101,7 +114,8 @@ def test_blank_sessions_stay_unrecorded(client, admin_assistant, provider, activ
 def test_how_they_told_you_is_required_and_input_is_kept(client, admin_assistant, provider, active_placement):
     client.force_login(admin_assistant)
     body = client.post(
-        record_url(provider), rows_post(("absent", "I", "", "Flu"), ("", "", "", ""), source="")
+        record_url(provider),
+        rows_post(active_placement, ("absent", "I", "", "Flu"), ("", "", "", ""), source=""),
     ).content.decode()
     assert "Say how you heard: phone call, email or staff entry." in body
     assert 'value="Flu"' in body
@@ -111,17 +125,19 @@ def test_how_they_told_you_is_required_and_input_is_kept(client, admin_assistant
 def test_absent_needs_a_reason_and_late_needs_minutes(client, admin_assistant, provider, active_placement):
     client.force_login(admin_assistant)
     body = client.post(
-        record_url(provider), rows_post(("late", "", "", "Traffic"), ("absent", "", "", ""))
+        record_url(provider), rows_post(active_placement, ("late", "", "", "Traffic"), ("absent", "", "", ""))
     ).content.decode()
-    assert "Say how many minutes late." in body
-    assert "Choose a reason for the absence: N if none has been given yet." in body
+    assert "Enter how many minutes late Tyler Brookes was on Monday morning" in body
+    assert "Choose a reason for Tyler Brookes&#x27;s absence on Monday afternoon" in body
     assert 'value="Traffic"' in body
     assert not AttendanceMark.objects.exists()
 
 
 def test_nothing_chosen_says_so(client, admin_assistant, provider, active_placement):
     client.force_login(admin_assistant)
-    body = client.post(record_url(provider), rows_post(("", "", "", ""), ("", "", "", ""))).content.decode()
+    body = client.post(
+        record_url(provider), rows_post(active_placement, ("", "", "", ""), ("", "", "", ""))
+    ).content.decode()
     assert "Nothing to record" in body
 
 
@@ -130,7 +146,7 @@ def test_changing_a_mark_needs_a_reason_and_keeps_the_old_value(
 ):
     original = mark(active_placement, "AM")
     client.force_login(admin_assistant)
-    data = rows_post(("absent", "I", "", ""), ("present", "", "", ""))
+    data = rows_post(active_placement, ("absent", "I", "", ""), ("present", "", "", ""))
     body = client.post(record_url(provider), data).content.decode()
     assert "You changed a mark already recorded: Tyler Brookes AM (B)" in body
     original.refresh_from_db()
@@ -152,7 +168,8 @@ def test_unchanged_existing_mark_needs_no_reason(client, admin_assistant, provid
     client.force_login(admin_assistant)
     assert (
         client.post(
-            record_url(provider), rows_post(("present", "", "", ""), ("present", "", "", ""))
+            record_url(provider),
+            rows_post(active_placement, ("present", "", "", ""), ("present", "", "", "")),
         ).status_code
         == 302
     )
@@ -165,7 +182,9 @@ def test_future_day_cannot_be_recorded(client, admin_assistant, provider, active
     tuesday = MONDAY + timedelta(days=1)
     body = client.get(record_url(provider, tuesday)).content.decode()
     assert "This day has not happened yet" in body
-    body = client.post(record_url(provider, tuesday), rows_post(("present", "", "", ""))).content.decode()
+    body = client.post(
+        record_url(provider, tuesday), rows_post(active_placement, ("present", "", "", ""), day=tuesday)
+    ).content.decode()
     assert "cannot be recorded for a day that has not happened yet" in body
     assert not AttendanceMark.objects.exists()
 
@@ -174,7 +193,10 @@ def test_future_day_cannot_be_recorded(client, admin_assistant, provider, active
 def test_recording_refused_without_attendance_record(request, client, persona, provider, active_placement):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(record_url(provider)).status_code == 403
-    assert client.post(record_url(provider), rows_post(("present", "", "", ""))).status_code == 403
+    assert (
+        client.post(record_url(provider), rows_post(active_placement, ("present", "", "", ""))).status_code
+        == 403
+    )
     assert not AttendanceMark.objects.exists()
 
 

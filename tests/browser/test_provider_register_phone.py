@@ -121,3 +121,29 @@ def test_provider_reports_on_a_phone_and_the_admin_assistant_sees_it(page: Page,
     expect(row.locator(".rag")).to_have_text("Reported")
     expect(row).to_contain_text("AM reported")
     page.screenshot(path="var/screenshot-provider-register-today.png", full_page=True)
+
+
+def test_the_error_summary_links_to_the_field_and_keeps_what_was_typed(page: Page, live_server, setup):
+    tyler = setup["placements"][0]
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(live_server.url + reverse("link_page", kwargs={"token": setup["token"]}))
+    session = page.locator(f"#session-{setup['today']:%Y%m%d}-{tyler.pk}-am")
+    session.get_by_text("Absent, late or a note").click()
+    session.locator("label.btn", has_text="Absent").click()
+    session.get_by_label("Note (optional)").fill("Mum phoned")
+    page.get_by_role("button", name="Save changes").click()
+
+    summary = page.get_by_role("alert").filter(has_text="Nothing has been saved yet")
+    message = f"Choose a reason for TJ B.'s absence on {setup['today']:%A} morning"
+    summary.get_by_role("link", name=message).click()
+    reason = session.get_by_label("Reason for absence")
+    expect(reason).to_be_in_viewport()
+    expect(reason).to_have_accessible_description(message)
+    expect(session.get_by_label("Note (optional)")).to_have_value("Mum phoned")
+    assert page.url.endswith(f"#id_marks-{setup['today']:%Y%m%d}-{tyler.pk}-am-code")
+    assert not AttendanceMark.objects.exists()
+
+    reason.select_option("I")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status")).to_contain_text("1 absent")
+    assert AttendanceMark.objects.get().note == "Mum phoned"
