@@ -117,7 +117,8 @@ class _Messenger:
             context={"report": report, "learner": learner, "provider": provider},
             url=(
                 reverse("attendance:learner_attendance", args=[learner.pk])
-                + f"?day={report.day.isoformat()}&session={report.session}#d-{report.day.isoformat()}"
+                + f"?day={report.day.isoformat()}&session={report.session}"
+                + f"#d-{report.day.isoformat()}-{report.session}"
             ),
         )
         self.tellings.append(flags.Telling(report.flag, notice, AUDIENCE[Role.DSL]))

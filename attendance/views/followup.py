@@ -1,6 +1,7 @@
 """Attendance figures and follow-up: the pastoral team's list, a learner's
 attendance page, interventions, contact with parents/carers, and the MIS export."""
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -80,6 +81,8 @@ class Cell:
     text: str
     css: str
     description: str
+    # The session a message sent the reader to (an alert's link), outlined.
+    highlight: bool = False
 
 
 def _cell(day: date, session: str, marks, expected: set, today: date) -> Cell:
@@ -95,7 +98,9 @@ def _cell(day: date, session: str, marks, expected: set, today: date) -> Cell:
     return Cell(session, "–", "text-body-secondary", "Not expected")
 
 
-def term_calendar(term: Term, marks, expected: set, today: date) -> list[dict]:
+def term_calendar(
+    term: Term, marks, expected: set, today: date, highlight: tuple[date, str] | None = None
+) -> list[dict]:
     """Weeks of the term as rows, Monday to Friday, AM and PM per day."""
     by_session = defaultdict(list)
     for mark in marks:
@@ -107,6 +112,8 @@ def term_calendar(term: Term, marks, expected: set, today: date) -> list[dict]:
         for offset in range(5):
             day = monday + timedelta(days=offset)
             cells = [_cell(day, s, by_session.get((day, s)), expected, today) for s in SESSIONS]
+            for cell in cells:
+                cell.highlight = (day, cell.session) == highlight
             days.append({"day": day, "cells": cells, "is_today": day == today})
         half_term = term.half_term_start <= monday + timedelta(days=4) and monday <= term.half_term_end
         weeks.append({"monday": monday, "days": days, "half_term": half_term})
@@ -114,10 +121,26 @@ def term_calendar(term: Term, marks, expected: set, today: date) -> list[dict]:
     return weeks
 
 
-def _chosen_term(request: HttpRequest, school_id: int, today: date) -> Term | None:
+def _highlighted(request: HttpRequest) -> tuple[date, str] | None:
+    """The session an alert links to (`?day=2026-11-30&session=AM`); anything malformed is ignored."""
+    day, session = request.GET.get("day", ""), request.GET.get("session", "")
+    if session not in SESSIONS or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+        return None
+    try:
+        return date.fromisoformat(day), session
+    except ValueError:
+        return None
+
+
+def _chosen_term(
+    request: HttpRequest, school_id: int, today: date, highlight: tuple[date, str] | None = None
+) -> Term | None:
     wanted = request.GET.get("term", "")
     if not wanted:
-        return this_term(school_id, today)
+        around = highlight[0] if highlight else today
+        return Term.objects.filter(
+            school_id=school_id, start_date__lte=around, end_date__gte=around
+        ).first() or this_term(school_id, today)
     if not wanted.isdigit():
         raise Http404
     term = Term.objects.filter(school_id=school_id, pk=int(wanted)).first()
@@ -140,7 +163,8 @@ def learner_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     can = perms_at(request.user, learner.school_id)
     today = timezone.localdate()
     target = learner.school.attendance_target
-    term = _chosen_term(request, learner.school_id, today)
+    highlight = _highlighted(request)
+    term = _chosen_term(request, learner.school_id, today, highlight)
     context = {
         "learner": learner,
         "can": can,
@@ -171,7 +195,8 @@ def learner_attendance(request: HttpRequest, pk: int) -> HttpResponse:
             _summary(learner.pk, school_year_so_far(term, today), target),
         ]
         context |= {
-            "weeks": term_calendar(term, marks, expected, today),
+            "weeks": term_calendar(term, marks, expected, today, highlight),
+            "highlight": highlight,
             "summaries": summaries,
             "weekday_names": WEEKDAY_NAMES,
             "codes_used": [(code, CODES[code].meaning) for code in CODES if code in used],

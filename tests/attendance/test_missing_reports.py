@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 
 from altprov.models import Flag, FlagStage, Notification, Role
 from attendance.missing import check_missing_reports, close_flag
@@ -301,3 +302,41 @@ def test_all_present_never_overrides_a_mark_made_meanwhile(school, active_placem
     )
     assert result.created == [] and result.amended == []
     assert active_placement.marks.get().code == "I"
+
+
+def test_the_dsls_alert_says_what_to_do_and_links_to_the_highlighted_session(
+    client, active_placement, dsl, mailoutbox, django_capture_on_commit_callbacks
+):
+    learner = active_placement.learner
+    learner.looked_after = True
+    learner.save()
+    provider = active_placement.provider
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        time_machine.travel(london(MONDAY, 10, 0), tick=False),
+    ):
+        check_missing_reports()
+    alert = Notification.objects.get(recipient=dsl)
+    assert str(learner) in alert.subject and provider.name in alert.subject
+    assert provider.attendance_contact_phone in alert.body
+    assert "check where" in alert.body.lower()
+    assert alert.url.endswith(f"?day={MONDAY.isoformat()}&session=AM#d-{MONDAY.isoformat()}-AM")
+
+    client.force_login(dsl)
+    with time_machine.travel(london(MONDAY, 10, 5), tick=False):
+        page = client.get(alert.url).content.decode()
+    assert f'id="d-{MONDAY.isoformat()}-AM" class="px-1' in page
+    cell = page[page.index(f'id="d-{MONDAY.isoformat()}-AM"') :].split("</td>")[0]
+    assert "cell-highlight" in cell and "the session you were sent to" in cell
+    other = page[page.index(f'id="d-{MONDAY.isoformat()}-PM"') :].split("</td>")[0]
+    assert "cell-highlight" not in other
+
+
+def test_a_malformed_highlight_is_ignored(client, active_placement, dsl):
+    client.force_login(dsl)
+    url = reverse("attendance:learner_attendance", args=[active_placement.learner.pk])
+    for query in ("?day=2026-13-45&session=AM", "?day=x&session=AM", "?day=2026-11-30&session=ZZ"):
+        with time_machine.travel(london(MONDAY, 10, 5), tick=False):
+            response = client.get(url + query)
+        assert response.status_code == 200
+        assert "cell-highlight" not in response.content.decode()
