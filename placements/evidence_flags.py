@@ -139,7 +139,7 @@ def _holding_now(today: date, approvals, placed, providers, types) -> dict[str, 
                 provider,
                 row["type"],
                 item.expires_on,
-                f"{provider.name}: {row['type'].name} expires on {item.expires_on:%d/%m/%Y}",
+                f"{provider.name}: {row['type'].name} due to expire on {item.expires_on:%d/%m/%Y}",
             )
     return found
 

@@ -306,7 +306,7 @@ def test_evidence_expiring_tells_whoever_keeps_the_register_once_and_resolves_on
     client, school, riverside, head, slt, dsl, pastoral, admin_assistant
 ):
     set_insurance_expiry(riverside, date(2026, 12, 20))
-    expected = "Riverside Skills: Employer's and public liability insurance expires on 20/12/2026"
+    expected = "Riverside Skills: Employer's and public liability insurance due to expire on 20/12/2026"
 
     assert check_provider_evidence() == {"lapsed": 0, "expiring": 1, "resolved": 0}
     assert check_provider_evidence() == {"lapsed": 0, "expiring": 0, "resolved": 0}
