@@ -38,7 +38,8 @@ from ..forms.staff import (
 from ..missing import close_flag, cutoffs
 from ..models import AttendanceMark, ChaseNote
 from ..recording import alert_dsl_for_unexplained, amend_mark, record_marks
-from ..today import build_grid, mark_words, today_page
+from ..register_grid import build_grid
+from ..today import mark_words, today_page
 
 POLL_SECONDS = 60
 # Told apart from a reason the user typed, should another entry land between
