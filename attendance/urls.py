@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import followup, today
+from .views import amendments, exports, followup, register, today, unexplained
 
 app_name = "attendance"
 urlpatterns = [
@@ -11,9 +11,9 @@ urlpatterns = [
     path("providers/<int:pk>/chase/", today.chase, name="chase"),
     path("links/<int:pk>/revoke/", today.revoke_link, name="revoke_link"),
     path("flags/<int:pk>/close/", today.close_flag_view, name="close_flag"),
-    path("register/", today.register_grid, name="register_grid"),
-    path("marks/<int:pk>/amend/", today.amend_mark_view, name="amend_mark"),
-    path("unexplained/", today.unexplained, name="unexplained"),
+    path("register/", register.register_grid, name="register_grid"),
+    path("marks/<int:pk>/amend/", amendments.amend_mark_view, name="amend_mark"),
+    path("unexplained/", unexplained.unexplained, name="unexplained"),
     # Figures and follow-up.
     path("follow-up/", followup.follow_up, name="follow_up"),
     path("learners/<int:pk>/", followup.learner_attendance, name="learner_attendance"),
@@ -21,6 +21,6 @@ urlpatterns = [
     path(
         "learners/<int:pk>/parent-contacts/new/", followup.parent_contact_create, name="parent_contact_create"
     ),
-    path("export/marks.csv", followup.export_marks, name="export_marks"),
-    path("export/summary.csv", followup.export_summary, name="export_summary"),
+    path("export/marks.csv", exports.export_marks, name="export_marks"),
+    path("export/summary.csv", exports.export_summary, name="export_summary"),
 ]

@@ -1,5 +1,5 @@
 """Attendance figures and follow-up: the pastoral team's list, a learner's
-attendance page, interventions, contact with parents/carers, and the MIS export."""
+attendance page, interventions, contact with parents/carers."""
 
 import re
 from collections import defaultdict
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,6 @@ from placements.models import Term
 from placements.schedule import expected_sessions
 
 from ..codes import CODES, Counts
-from ..export import ExportRangeError, csv_lines, export_range, filename, marks_rows, summary_rows
 from ..figures import (
     BAND_CSS,
     Figures,
@@ -247,33 +246,3 @@ def parent_contact_create(request: HttpRequest, pk: int) -> HttpResponse:
             "back_url": reverse("attendance:learner_attendance", args=[learner.pk]),
         },
     )
-
-
-def _csv_response(lines, name: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-def _bad_range(error: ExportRangeError) -> HttpResponseBadRequest:
-    return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-
-
-@require_perm("attendance.export")
-def export_marks(request: HttpRequest) -> HttpResponse:
-    try:
-        start, end = export_range(request.GET, school_id=request.school.pk, today=timezone.localdate())
-    except ExportRangeError as error:
-        return _bad_range(error)
-    rows = marks_rows(school_id=request.school.pk, start=start, end=end)
-    return _csv_response(csv_lines(rows), filename("marks", start, end))
-
-
-@require_perm("attendance.export")
-def export_summary(request: HttpRequest) -> HttpResponse:
-    try:
-        start, end = export_range(request.GET, school_id=request.school.pk, today=timezone.localdate())
-    except ExportRangeError as error:
-        return _bad_range(error)
-    rows = summary_rows(school=request.school, start=start, end=end)
-    return _csv_response(csv_lines(rows), filename("summary", start, end))

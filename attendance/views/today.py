@@ -1,11 +1,9 @@
-"""The admin assistant's day: Today, recording calls and emails, chasing, the register grid."""
+"""The admin assistant's day: the Today page and the work done from it (recording marks a provider
+gave by phone or email, resending or revoking its register link, chasing it, closing a flag)."""
 
-from bisect import bisect_right
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,33 +16,29 @@ from altprov.models import School
 from altprov.redirects import safe_next
 from altprov.roles import require_perm
 from placements.models import Placement, Provider, ProviderClosure
-from placements.schedule import expected_sessions, school_days
+from placements.schedule import expected_sessions
 
-from ..access import get_flag_for_user, get_link_for_user, get_mark_for_user
+from ..access import get_flag_for_user, get_link_for_user
 from ..daily_links import email_register_link
 from ..forms.marks import SessionRow
 from ..forms.staff import (
-    AmendMarkForm,
     ChaseForm,
     CloseFlagForm,
-    DateRangeForm,
     ExtraSessionForm,
     RecordMarksForm,
     StaffMarksFormSet,
     changes,
     learner_session,
-    this_week,
 )
 from ..missing import close_flag, cutoffs
 from ..models import AttendanceMark, ChaseNote
-from ..recording import alert_dsl_for_unexplained, amend_mark, record_marks
-from ..today import build_grid, mark_words, today_page
+from ..recording import record_marks
+from ..today import today_page
 
 POLL_SECONDS = 60
 # Told apart from a reason the user typed, should another entry land between
 # the form's check and the save (record_marks amends rather than overwrites).
 CONCURRENT_REASON = "Entered by staff while another mark for the session arrived"
-UNEXPLAINED_AFTER_SCHOOL_DAYS = 5
 
 
 def _day_param(request: HttpRequest, default: date) -> date:
@@ -304,109 +298,3 @@ def close_flag_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"The {flag.session} flag for {flag.provider} is closed.")
         return redirect(_today_url(flag.day))
     return render(request, "attendance/today_close_flag.html", {"flag": flag, "form": form})
-
-
-@require_perm("attendance.view")
-def register_grid(request: HttpRequest) -> HttpResponse:
-    school = request.school
-    start, end = this_week(timezone.localdate())
-    form = DateRangeForm(request.GET or None, initial={"start": start, "end": end})
-    if form.is_bound:
-        if form.is_valid():
-            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        else:
-            messages.error(
-                request, f"Those dates cannot be shown: showing {start:%d/%m/%Y} to {end:%d/%m/%Y} instead."
-            )
-    span = timedelta(days=(end - start).days + 1)
-    step = timedelta(days=7) if span <= timedelta(days=7) else span
-    return render(
-        request,
-        "attendance/register_grid.html",
-        {
-            "grid": build_grid(school=school, start=start, end=end),
-            "form": form,
-            "start": start,
-            "end": end,
-            "previous": (start - step, end - step),
-            "next": (start + step, end + step),
-        },
-    )
-
-
-def amend_mark_view(request: HttpRequest, pk: int) -> HttpResponse:
-    mark = get_mark_for_user(request.user, pk)
-    back = safe_next(
-        request,
-        f"{reverse('attendance:register_grid')}?start={mark.date.isoformat()}&end={mark.date.isoformat()}",
-    )
-    form = AmendMarkForm(request.POST or None, mark=mark)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            # Lock the row so two corrections at once each keep the other's value as "old".
-            locked = (
-                AttendanceMark.objects.select_for_update()
-                .select_related("placement__learner")
-                .get(pk=mark.pk)
-            )
-            form.mark = locked
-            amendment = amend_mark(
-                mark=locked, entry=form.amended_entry(), reason=form.cleaned_data["reason"], by=request.user
-            )
-            if amendment is not None:
-                alert_dsl_for_unexplained(mark.school, [locked])
-        if amendment is None:
-            form.add_error(None, "Nothing has changed: the mark already says that.")
-        else:
-            messages.success(
-                request,
-                f"{learner_session(locked.placement, locked.session)} on {locked.date:%d/%m/%Y} "
-                f"changed {_change_words(amendment, locked)}.",
-            )
-            return redirect(back)
-    return render(
-        request,
-        "attendance/amend_mark.html",
-        {
-            "mark": mark,
-            "words": mark_words(mark),
-            "form": form,
-            "history": mark.amendments.select_related("by"),
-            "back": back,
-        },
-    )
-
-
-def _change_words(amendment, mark: AttendanceMark) -> str:
-    # A dual-registered mark stays D whatever the absence's reason: say what it is now instead.
-    if amendment.old_code == amendment.new_code:
-        return f"to “{mark_words(mark)}”"
-    return f"from {amendment.old_code} to {amendment.new_code}"
-
-
-@require_perm("attendance.view")
-def unexplained(request: HttpRequest) -> HttpResponse:
-    """Absences still awaiting a reason (N) after five school days: each needs a reason or a decision."""
-    school = request.school
-    local_today = timezone.localdate()
-    # A year back always holds five school days, even across the summer holiday.
-    days = school_days([school.pk], local_today - timedelta(days=366), local_today)[school.pk]
-    marks = AttendanceMark.objects.none()
-    cutoff = None
-    if len(days) >= UNEXPLAINED_AFTER_SCHOOL_DAYS:
-        # Five school days have passed since a mark made before this day.
-        cutoff = days[-UNEXPLAINED_AFTER_SCHOOL_DAYS]
-        marks = (
-            AttendanceMark.objects.filter(school=school, date__lt=cutoff)
-            .awaiting_reason()
-            .select_related("placement__learner", "placement__provider")
-            .order_by("date", "session", "placement__learner__legal_last_name", "pk")
-        )
-    page = Paginator(marks, 50).get_page(request.GET.get("page"))
-    for mark in page:
-        mark.school_days_since = len(days) - bisect_right(days, mark.date)
-    return render(
-        request,
-        "attendance/unexplained.html",
-        {"page": page, "cutoff": cutoff, "has_calendar": bool(days), "after": UNEXPLAINED_AFTER_SCHOOL_DAYS},
-    )

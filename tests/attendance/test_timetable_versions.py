@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 
-from attendance.today import build_grid
+from attendance.register_grid import build_grid
 from placements.models import Placement, PlacementTimetable
 from placements.schedule import expected_sessions, is_expected
 

@@ -1,0 +1,41 @@
+"""The register grid: every learner's sessions over a week or a chosen range."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from altprov.roles import require_perm
+
+from ..forms.staff import DateRangeForm, this_week
+from ..register_grid import build_grid
+
+
+@require_perm("attendance.view")
+def register_grid(request: HttpRequest) -> HttpResponse:
+    school = request.school
+    start, end = this_week(timezone.localdate())
+    form = DateRangeForm(request.GET or None, initial={"start": start, "end": end})
+    if form.is_bound:
+        if form.is_valid():
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        else:
+            messages.error(
+                request, f"Those dates cannot be shown: showing {start:%d/%m/%Y} to {end:%d/%m/%Y} instead."
+            )
+    span = timedelta(days=(end - start).days + 1)
+    step = timedelta(days=7) if span <= timedelta(days=7) else span
+    return render(
+        request,
+        "attendance/register_grid.html",
+        {
+            "grid": build_grid(school=school, start=start, end=end),
+            "form": form,
+            "start": start,
+            "end": end,
+            "previous": (start - step, end - step),
+            "next": (start + step, end + step),
+        },
+    )
