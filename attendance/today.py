@@ -105,15 +105,22 @@ class ProviderDay:
         return self.chases[-1] if self.chases else None
 
     @property
-    def told(self) -> list[str]:
-        """Who has been told about today's flags, once each: "the admin assistants at 10:05 (AM)"."""
-        seen: dict[tuple, str] = {}
+    def told(self) -> str:
+        """Who has been told about today's flags, once each:
+        "the admin assistants at 10:05 (AM, PM); the DSL at 10:05 (AM), by email and in altprov"."""
+        sessions: dict[tuple[str, str], list[str]] = {}
+        hows: set[str] = set()
         for report in sorted(self.open_flags + self.closed_flags, key=lambda r: (r.session, r.pk)):
             for notice in report.flag.notices.all():
-                at = timezone.localtime(notice.at)
-                key = (notice.audience, report.session, f"{at:%H:%M}")
-                seen.setdefault(key, f"{notice.audience} {notice.how} at {at:%H:%M} ({report.session})")
-        return list(seen.values())
+                hows.add(notice.how)
+                at = f"{timezone.localtime(notice.at):%H:%M}"
+                found = sessions.setdefault((notice.audience, at), [])
+                if report.session not in found:
+                    found.append(report.session)
+        if not sessions:
+            return ""
+        parts = "; ".join(f"{who} at {at} ({', '.join(s)})" for (who, at), s in sessions.items())
+        return f"{parts}, {' or '.join(sorted(hows))}"
 
 
 @dataclass

@@ -120,14 +120,14 @@ def test_who_was_told_shows_on_the_provider_before_any_escalation(
     learner.save()
     check_flags(10, 5)
     body = get_today(client, admin_assistant, 10, 10).content.decode()
-    assert "Told: the admin assistants by email and in altprov at 10:05 (AM); the DSL by email" in body
+    assert "Told: the admin assistants at 10:05 (AM); the DSL at 10:05 (AM), by email and in altprov." in body
     assert "pastoral team" not in body
     # The DSL's notice names no learner on a page every attendance role reads.
     assert "looked-after" not in body.lower()
 
     check_flags(12, 0)
     body = get_today(client, admin_assistant, 12, 10).content.decode()
-    assert "the pastoral team by email and in altprov at 12:00 (AM)" in body
+    assert "the pastoral team at 12:00 (AM), by email and in altprov" in body
 
 
 def test_escalated_flags_are_on_the_head_and_pastoral_home_pages(client, head, pastoral, active_placement):
