@@ -23,7 +23,7 @@ from altprov.notifications import notify, staff_with_role
 from placements.models import Learner, Provider, ProviderClosure
 
 from .missing import resolve_complete_flags
-from .recording import is_vulnerable
+from .recording import is_vulnerable, why_vulnerable
 
 CLOSED_REASON = "Reported closed by the provider on the register link"
 
@@ -38,18 +38,6 @@ def with_report_time(closures: QuerySet) -> QuerySet:
             When(reason=CLOSED_REASON, then=Subquery(created)), default=None, output_field=DateTimeField()
         )
     )
-
-
-def why_vulnerable(learner: Learner) -> list[str]:
-    """For the DSL's eyes only: safeguarding detail."""
-    reasons = []
-    if learner.looked_after:
-        reasons.append("looked-after")
-    if learner.has_social_worker:
-        reasons.append("has a social worker")
-    if learner.safeguarding_flag:
-        reasons.append("safeguarding flag")
-    return reasons
 
 
 def report_closed(*, school: School, provider: Provider, day: date, placement_ids) -> ProviderClosure:

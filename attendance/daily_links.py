@@ -60,10 +60,14 @@ def providers_expected(school: School, day) -> list[Provider]:
     return list(Provider.objects.filter(pk__in={e.provider_id for e in expected}))
 
 
-def email_register_link(*, school: School, provider: Provider, by=None, day=None) -> str:
+def email_register_link(
+    *, school: School, provider: Provider, by=None, day=None, replace: bool = True
+) -> str:
     """Issue a new link for the provider and email it after commit; returns the URL (staff may copy it).
 
-    The provider's older register links at the school stop working. With
+    The provider's older register links at the school stop working (unless
+    `replace` is False: a fresh link asked for from an old one must never
+    switch off the link the provider is using). With
     `day`, it is that day's morning email: at most one per school, provider
     and day.
     """
@@ -74,7 +78,7 @@ def email_register_link(*, school: School, provider: Provider, by=None, day=None
             subject=provider,
             by=by,
             expires_at=register_link_expiry(school, timezone.now()),
-            replace=True,
+            replace=replace,
         )
         if day is not None:
             DailyLinkEmail.objects.create(school=school, provider=provider, day=day, link=link)
@@ -112,7 +116,7 @@ def reissue_register_link(link: LinkToken) -> None:
     placements = Placement.objects.filter(school=link.school, provider=provider)
     if not placements.active(on=timezone.localdate()).exists():
         return
-    email_register_link(school=link.school, provider=provider)
+    email_register_link(school=link.school, provider=provider, replace=False)
 
 
 def send_daily_links(*, now: datetime | None = None) -> int:

@@ -211,16 +211,31 @@ def _after_recording(school: School, result: RecordResult, *, source: str) -> No
                 users=staff_with_role(school, Role.ADMIN),
                 school=school,
                 key=f"amendment:{amendment.pk}",
-                subject=f"{mark.placement.provider} corrected a mark for {mark.date:%d/%m/%Y} {mark.session}",
+                subject=(
+                    f"{mark.placement.provider} corrected {mark.placement.learner}'s mark for "
+                    f"{mark.date:%d/%m/%Y} {mark.session}"
+                ),
                 template="attendance/email/provider_correction.txt",
                 context={"amendment": amendment, "mark": mark},
-                url=reverse("attendance:today"),
+                url=f"{reverse('attendance:today')}?day={mark.date.isoformat()}",
             )
 
 
 def is_vulnerable(learner) -> bool:
     """The DSL is told at once about these learners (DESIGN.md: escalation)."""
     return learner.looked_after or learner.has_social_worker or learner.safeguarding_flag
+
+
+def why_vulnerable(learner) -> list[str]:
+    """For the DSL's eyes only: safeguarding detail."""
+    reasons = []
+    if learner.looked_after:
+        reasons.append("looked-after")
+    if learner.has_social_worker:
+        reasons.append("has a social worker")
+    if learner.safeguarding_flag:
+        reasons.append("safeguarding flag")
+    return reasons
 
 
 def alert_dsl_for_unexplained(school: School, marks: list[AttendanceMark]) -> None:
@@ -239,8 +254,20 @@ def alert_dsl_for_unexplained(school: School, marks: list[AttendanceMark]) -> No
             users=staff_with_role(school, Role.DSL),
             school=school,
             key=f"dsl:absence:{mark.pk}",
-            subject=f"Absent without a reason: {learner} ({mark.date:%d/%m/%Y} {mark.session})",
+            subject=(
+                f"Absent without a reason: {learner} at {mark.placement.provider}, "
+                f"{mark.date:%d/%m/%Y} {mark.session}. Check where they are"
+            ),
             template="attendance/email/dsl_absence.txt",
-            context={"mark": mark, "learner": learner},
-            url=reverse("placements:learner_detail", args=[learner.pk]),
+            context={
+                "mark": mark,
+                "learner": learner,
+                "provider": mark.placement.provider,
+                "why": why_vulnerable(learner),
+            },
+            url=(
+                reverse("attendance:learner_attendance", args=[learner.pk])
+                + f"?day={mark.date.isoformat()}&session={mark.session}"
+                + f"#d-{mark.date.isoformat()}-{mark.session}"
+            ),
         )

@@ -176,19 +176,24 @@ def _state(row: ProviderDay, sessions: dict[str, list[Cell]], school: School, cl
     due_at = {session: times[0] for session, times in cutoffs(school).items()}
     escalated = [f for f in row.open_flags if f.stage == FlagStage.ESCALATED]
     if escalated:
-        flag = escalated[0]
         row.state = "escalated"
-        row.words = (
+        row.words = "; ".join(
             f"{flag.session} not reported; escalated to the pastoral lead at "
             f"{_local(flag.escalated_at or flag.raised_at):%H:%M}"
+            for flag in escalated
         )
+        raised = [f for f in row.open_flags if f.stage != FlagStage.ESCALATED]
+        if raised:
+            row.words += "; " + "; ".join(
+                f"{f.session} not reported by {due_at[f.session]:%H:%M}" for f in raised
+            )
         return
     if row.open_flags:
-        flag = row.open_flags[0]
         row.state = "missing"
-        row.words = (
+        row.words = "; ".join(
             f"{flag.session} not reported by {due_at[flag.session]:%H:%M}; "
             f"flagged at {_local(flag.raised_at):%H:%M}"
+            for flag in row.open_flags
         )
         return
     expected = [c for cells in sessions.values() for c in cells]

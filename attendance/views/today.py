@@ -41,15 +41,26 @@ POLL_SECONDS = 60
 CONCURRENT_REASON = "Entered by staff while another mark for the session arrived"
 
 
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
 def _day_param(request: HttpRequest, default: date) -> date:
     value = request.GET.get("day", "")
     if not value:
         return default
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         messages.error(request, f"“{value}” is not a date (use YYYY-MM-DD): showing {default:%A %d %B %Y}.")
         return default
+    # Registers are kept six years; a date far outside any school year is a typo (and
+    # the page's previous and next day must stay inside the calendar).
+    if not FIRST_DAY <= day <= LAST_DAY:
+        messages.error(
+            request, f"{day:%d/%m/%Y} is outside the registers kept: showing {default:%A %d %B %Y}."
+        )
+        return default
+    return day
 
 
 def _today_url(day: date | None = None) -> str:

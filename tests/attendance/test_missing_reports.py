@@ -340,3 +340,28 @@ def test_a_malformed_highlight_is_ignored(client, active_placement, dsl):
             response = client.get(url + query)
         assert response.status_code == 200
         assert "cell-highlight" not in response.content.decode()
+
+
+def test_the_dsls_absence_alert_names_the_provider_and_its_phone_and_links_to_the_session(
+    school, active_placement, dsl, django_capture_on_commit_callbacks
+):
+    learner = active_placement.learner
+    learner.has_social_worker = True
+    learner.save()
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        time_machine.travel(london(MONDAY, 9, 30), tick=False),
+    ):
+        record_marks(
+            school=school,
+            entries=[MarkInput(active_placement, MONDAY, "AM", MarkStatus.ABSENT, code="N")],
+            source=Source.PROVIDER_LINK,
+        )
+    alert = Notification.objects.get(recipient=dsl)
+    provider = active_placement.provider
+    assert provider.name in alert.subject and str(learner) in alert.subject
+    assert provider.attendance_contact_phone in alert.body and "What to do" in alert.body
+    assert alert.url == (
+        reverse("attendance:learner_attendance", args=[learner.pk])
+        + f"?day={MONDAY}&session=AM#d-{MONDAY}-AM"
+    )

@@ -397,7 +397,7 @@ def test_a_later_change_is_an_amendment_and_the_admin_assistant_is_told(
     assert (amendment.old_code, amendment.new_code) == ("B", "I")
     notification = Notification.objects.get(recipient=admin_assistant)
     assert notification.key == f"amendment:{amendment.pk}"
-    assert "Riverside Skills corrected a mark" in notification.subject
+    assert "Riverside Skills corrected Tyler Brookes's mark" in notification.subject
 
 
 # Another provider's learner --------------------------------------------------

@@ -11,6 +11,7 @@ from django.urls import reverse
 from altprov import links
 from altprov.links import issue_link, revoke
 from altprov.models import LinkPurpose, LinkToken, RateCount
+from attendance.daily_links import email_register_link
 from attendance.models import AttendanceMark
 from placements.models import EndReason, Status
 
@@ -344,3 +345,16 @@ def test_a_link_whose_provider_was_deleted_is_not_valid(client, school):
     assert response.status_code == 404
     assert "This link is not valid" in response.content.decode()
     assert_private(response)
+
+
+def test_a_fresh_link_asked_for_from_an_old_one_never_switches_off_the_working_link(
+    client, school, provider, token, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Anyone holding an old link (a forwarded email) must not be able to cut the provider off."""
+    with time_machine.travel(london(LATER, 8, 0), tick=False):
+        working = email_register_link(school=school, provider=provider)
+    working_token = working.split("/l/")[1].strip("/")
+    ask_fresh(client, token, london(LATER, 9), django_capture_on_commit_callbacks)
+
+    assert at(london(LATER, 9, 5), client.get, url(working_token)).status_code == 200
+    assert LinkToken.objects.usable(london(LATER, 9, 5)).count() == 2

@@ -494,3 +494,30 @@ def test_close_flag_refused_for_wrong_role_and_other_school(client, finance, oth
     client.force_login(other_head)
     assert client.post(url, {"reason": "x"}).status_code == 404
     assert Flag.objects.get().resolved_at is None
+
+
+def test_a_date_outside_the_registers_kept_is_refused_not_a_server_error(
+    client, admin_assistant, active_placement
+):
+    for value in ("0001-01-01", "9999-12-31"):
+        response = get_today(client, admin_assistant, day=value)
+        assert response.status_code == 200
+        assert "outside the registers kept" in response.content.decode()
+        record = reverse("attendance:record_marks", args=[active_placement.provider.pk])
+        with time_machine.travel(london(MONDAY, 10, 30), tick=False):
+            assert client.get(record, {"day": value}).status_code == 200
+
+
+def test_a_huge_flag_id_is_not_found(client, admin_assistant):
+    client.force_login(admin_assistant)
+    url = reverse("attendance:close_flag", args=[10**20])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"reason": "x"}).status_code == 404
+
+
+def test_both_sessions_escalated_are_both_named(client, admin_assistant, active_placement):
+    check_flags(14, 5)
+    check_flags(16, 5)
+    body = get_today(client, admin_assistant, 16, 10).content.decode()
+    assert "AM not reported; escalated to the pastoral lead" in body
+    assert "PM not reported; escalated to the pastoral lead at 16:05" in body
