@@ -244,7 +244,8 @@ def test_each_active_placement_there_warns_every_role_that_may_see_it_naming_the
 
     body = html.unescape(client.get(placement.get_absolute_url()).content.decode())
 
-    assert f'<div class="alert alert-warning" role="alert">{LAPSED}</div>' in body
+    banner = body[body.index('id="lapsed-banner"') :]
+    assert banner.index(f'<p class="mb-1">{LAPSED}</p>') < banner.index("</section>")
 
 
 def test_the_placement_warning_goes_once_the_evidence_is_renewed_and_is_not_on_other_placements(
