@@ -9,6 +9,7 @@ panel.
 from django import template
 from django.utils import timezone
 
+from .. import codes
 from ..figures import BAND_CSS, Band, figures_for, term_so_far, this_term
 from ..models import Intervention, ParentContact
 
@@ -44,3 +45,9 @@ def learner_attendance_summary(learner, can) -> dict:
         .order_by("-at", "-pk")
         .first(),
     }
+
+
+@register.filter
+def code_css(code: str) -> str:
+    """A mark's cell colour by what its code means: attended, authorised, unauthorised, not counted."""
+    return codes.code_css(code)
