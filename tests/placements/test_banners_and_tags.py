@@ -123,3 +123,19 @@ def test_status_tags_are_distinct_colours(settings):
 def test_provider_list_shows_approval_as_a_tag(client, school, riverside, head):
     body = _page(client, head, reverse("placements:provider_list"))
     assert '<span class="tag tag-approved">Approved</span>' in body
+
+
+@pytest.mark.parametrize(
+    ("role", "linked"), [("head", True), ("exams", True), ("finance", False), ("board", False)]
+)
+def test_learner_record_link_only_for_roles_that_can_open_it(
+    client, school, riverside, role_user, role, linked
+):
+    placement = PlacementFactory(learner__school=school, school=school, provider=riverside)
+    body = _page(client, role_user(role), placement.get_absolute_url())
+    learner_url = reverse("placements:learner_detail", args=[placement.learner.pk])
+    assert (f'href="{learner_url}"' in body) == linked
+    assert ("Learner record" in body) == linked
+    if linked:
+        client.force_login(role_user(role))
+        assert client.get(learner_url).status_code == 200
