@@ -62,6 +62,24 @@ CODES: dict[str, Code] = {
     ]
 }
 
+# How a session's cell is coloured on the calendar and the register grid: a
+# background for each way a code counts. The code itself is always written in
+# the cell, so colour only repeats what the text says.
+COUNTS_CSS = {
+    Counts.ATTENDED: "bg-success-subtle text-success-emphasis",
+    Counts.AUTHORISED: "bg-info-subtle text-info-emphasis",
+    Counts.UNAUTHORISED: "bg-danger-subtle text-danger-emphasis",
+    Counts.NOT_COUNTED: "bg-secondary-subtle text-secondary-emphasis",
+}
+# An expected session whose day has passed with no mark.
+UNMARKED_CSS = "bg-warning-subtle text-warning-emphasis"
+
+
+def code_css(code: str) -> str:
+    found = CODES.get(code)
+    return COUNTS_CSS[found.counts if found else Counts.NOT_COUNTED]
+
+
 ATTENDED_CODES = frozenset(c.code for c in CODES.values() if c.counts == Counts.ATTENDED)
 ABSENCE_CODES = frozenset(
     c.code for c in CODES.values() if c.counts in (Counts.AUTHORISED, Counts.UNAUTHORISED)

@@ -23,6 +23,7 @@ from placements.schedule import SESSIONS, expected_sessions, school_days
 from .closed_today import with_report_time
 from .missing import cutoffs
 from .models import AttendanceMark, ChaseNote, MarkStatus, MissingReport, ParentContact
+from .recording import is_vulnerable
 
 # Most urgent first: the page is read top to bottom.
 STATES = {
@@ -134,12 +135,54 @@ class ParentCall:
 
 
 @dataclass
+class Unaccounted:
+    """A learner the DSL is told about at once, in a session whose report is missing."""
+
+    learner: Learner
+    provider: Provider
+    sessions: list[str]
+
+    @property
+    def anchor(self) -> str:
+        return f"unaccounted-{self.learner.pk}-{self.provider.pk}"
+
+    @property
+    def title(self) -> str:
+        return f"Not accounted for: {self.learner}"
+
+    @property
+    def text(self) -> str:
+        plural = "s" if len(self.sessions) > 1 else ""
+        return f"{self.provider.name} has not reported the {' and '.join(self.sessions)} session{plural}."
+
+
+@dataclass
 class TodayPage:
     school: School
     day: date
     is_school_day: bool
     providers: list[ProviderDay]
     parent_calls: list[ParentCall]
+
+    @property
+    def unaccounted(self) -> list[Unaccounted]:
+        """Vulnerable learners in sessions flagged missing and still unmarked: the page's first warning.
+
+        Safeguarding wording: the template shows it only to roles with learner.safeguarding.
+        """
+        found = []
+        for row in self.providers:
+            flagged = {report.session for report in row.open_flags}
+            for line in row.lines:
+                learner = line.placement.learner
+                sessions = [
+                    session
+                    for session, cell in line.cells.items()
+                    if session in flagged and cell.expected and cell.mark is None and not cell.closed
+                ]
+                if sessions and is_vulnerable(learner):
+                    found.append(Unaccounted(learner, row.provider, sessions))
+        return found
 
     @property
     def counts(self) -> dict[str, int]:

@@ -17,7 +17,7 @@ from placements.access import get_learner_for_user
 from placements.models import Term
 from placements.schedule import expected_sessions
 
-from ..codes import CODES, Counts
+from ..codes import CODES, COUNTS_CSS, UNMARKED_CSS, Counts
 from ..figures import (
     BAND_CSS,
     Figures,
@@ -34,15 +34,6 @@ from ..models import AttendanceMark, Intervention, MarkAmendment, ParentContact
 SESSIONS = ("AM", "PM")
 WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri"]
 
-# Calendar cells: a background for each way a code counts; the code itself is
-# always written in the cell, so colour only repeats what the text says.
-COUNTS_CSS = {
-    Counts.ATTENDED: "bg-success-subtle text-success-emphasis",
-    Counts.AUTHORISED: "bg-info-subtle text-info-emphasis",
-    Counts.UNAUTHORISED: "bg-danger-subtle text-danger-emphasis",
-    Counts.NOT_COUNTED: "bg-secondary-subtle text-secondary-emphasis",
-}
-UNMARKED_CSS = "bg-warning-subtle text-warning-emphasis"
 KEY = [
     ("B", COUNTS_CSS[Counts.ATTENDED], "Attended (B, K, L)"),
     ("I", COUNTS_CSS[Counts.AUTHORISED], "Authorised absence (for example I, M, C2)"),

@@ -32,6 +32,7 @@ def register_grid(request: HttpRequest) -> HttpResponse:
         "attendance/register_grid.html",
         {
             "grid": build_grid(school=school, start=start, end=end),
+            "today": timezone.localdate(),
             "form": form,
             "start": start,
             "end": end,

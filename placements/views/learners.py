@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from altprov.history import history_rows
 from altprov.roles import perms_at, require_perm
 
-from ..access import get_learner_for_user
+from ..access import get_learner_for_user, sees_learner_needs
 from ..filters import LearnerFilterForm
 from ..forms import AttainmentForm, ContactFormSet, LearnerForm
 from ..models import Learner, Placement, SenStatus, Status
@@ -102,8 +102,30 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "placements": placements,
             "weekly_ap_hours": learner.weekly_ap_hours(placements),
             "history": history_rows(learner, hidden=hidden) if "history.view" in can else None,
+            **(_vulnerable_words(learner) if sees_learner_needs(can) else {}),
         },
     )
+
+
+def _vulnerable_words(learner: Learner) -> dict:
+    """The banner's words for a looked-after learner or one with a social worker.
+
+    Drawn from the learner's needs, so given only to roles that see them
+    (placements.access.NEEDS_PERMS).
+    """
+    parts = []
+    if learner.looked_after:
+        parts.append("looked-after")
+    if learner.has_social_worker:
+        parts.append("has a social worker")
+    if not parts:
+        return {}
+    return {
+        "vulnerable_title": f"Vulnerable learner: {' and '.join(parts)}",
+        "vulnerable_text": "Looked-after child: the virtual school head must know about the placement."
+        if learner.looked_after
+        else "A social worker is involved with this learner and family.",
+    }
 
 
 def learner_edit(request: HttpRequest, pk: int) -> HttpResponse:

@@ -109,8 +109,8 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "current_timetable": placement.timetable,
             "timeline": placement.status_changes.select_related("changed_by"),
             "activation_problems": problems,
-            "warnings": ([lapsed] if lapsed else [])
-            + placement.registration_warnings(sees_needs=needs)
+            "lapsed": lapsed,
+            "warnings": placement.registration_warnings(sees_needs=needs)
             + provider_registration_warnings(placement.provider, school=placement.school, sees_needs=needs)
             + placement.part_time_problems(),
             "history": history_rows(placement, hidden=() if "placement.cost.view" in can else COST_FIELDS)

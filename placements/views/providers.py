@@ -29,6 +29,7 @@ from ..models import (
     ProviderApproval,
     ProviderClosure,
     ProviderSite,
+    Status,
 )
 from ..registration import provider_registration_warnings
 
@@ -138,11 +139,19 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .with_timetables()
         .order_by("start_date")
     )
+    placements = list(placements)
+    # A lapsed approval matters most where this school still has learners there.
+    placed_here = [p for p in placements if school and p.school_id == school.pk and p.status == Status.ACTIVE]
     return render(
         request,
         "placements/provider_detail.html",
         {
             "provider": provider,
+            "placed_here": len(placed_here),
+            "placed_here_words": f"{len(placed_here)} learner{'s are' if len(placed_here) != 1 else ' is'} "
+            f"from {school.name} placed here now."
+            if placed_here
+            else "",
             "evidence": evidence,
             "status": EvidenceStatus(status),
             "rag": RAG[status],

@@ -21,6 +21,10 @@ PUBLIC_GET = {
     "password_reset_confirm",
     "password_reset_complete",
     "healthz",
+    # The footer's pages: read by providers and parents as well as staff.
+    "help",
+    "accessibility",
+    "privacy",
 }
 # "Email me a fresh link" is a link page too, answering POST only.
 PUBLIC_POST_ONLY = {"logout", "link_fresh"}

@@ -55,7 +55,7 @@ def test_default_is_this_week_with_codes_gaps_and_unrecorded(
     # Monday AM and PM marked; Tuesday AM expected but unrecorded; the rest not expected.
     assert "B|: Attending other approved education off site" in row[0]
     assert "I|: Illness" in row[1]
-    assert "?" in row[2] and "Expected, not recorded yet" in row[2]
+    assert "?" in row[2] and "Today, not recorded yet" in row[2]
     assert all(cell.startswith("|–|") for cell in row[3:])
     tuesday = (MONDAY + timedelta(days=1)).isoformat()
     record = f"{reverse('attendance:record_marks', args=[provider.pk])}?day={tuesday}"
@@ -160,3 +160,39 @@ def test_grid_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(12):
         body = client.get(GRID).content.decode()
     assert "20 placements with sessions in these dates" in body
+
+
+def _td(body: str, learner: str, index: int) -> str:
+    """The opening <td> tag of a learner's session cell."""
+    row = body[body.index(learner) :]
+    return re.findall(r"<td[^>]*>", row[: row.index("</tr>")])[index]
+
+
+def test_a_past_unmarked_session_is_told_apart_from_one_still_to_come(
+    client, admin_assistant, provider, active_placement
+):
+    client.force_login(admin_assistant)
+    body = client.get(GRID, {"start": "2026-11-30", "end": "2026-12-08"}).content.decode()
+    row = cells(body, "Tyler Brookes")
+    # Monday 30 November, AM and PM: past and never recorded.
+    assert "!" in row[0] and "Past, not recorded" in row[0]
+    assert "bg-warning-subtle" in _td(body, "Tyler Brookes", 0)
+    # Tuesday AM: today.
+    assert "Today, not recorded yet" in row[2]
+    # Monday 7 December AM: still to come, nothing to chase and no link to record it.
+    assert "○" in row[10] and "Expected, still to come" in row[10]
+    assert "bg-warning-subtle" not in _td(body, "Tyler Brookes", 10)
+    assert "?day=2026-12-07" not in body
+
+
+def test_codes_of_different_meaning_do_not_share_a_colour(client, admin_assistant, active_placement):
+    mark(active_placement, "AM", MarkStatus.ABSENT, "I")
+    mark(active_placement, "PM", MarkStatus.ABSENT, "N")
+    mark(active_placement, "AM", day=MONDAY + timedelta(days=1))
+    client.force_login(admin_assistant)
+    body = client.get(GRID).content.decode()
+    authorised, unauthorised, attended = (_td(body, "Tyler Brookes", i) for i in range(3))
+    assert "bg-info-subtle" in authorised
+    assert "bg-danger-subtle" in unauthorised
+    assert "bg-success-subtle" in attended
+    assert len({authorised, unauthorised, attended}) == 3

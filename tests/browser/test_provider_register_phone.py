@@ -147,3 +147,27 @@ def test_the_error_summary_links_to_the_field_and_keeps_what_was_typed(page: Pag
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_role("status")).to_contain_text("1 absent")
     assert AttendanceMark.objects.get().note == "Mum phoned"
+
+
+def test_the_reason_shows_for_absent_and_the_minutes_for_late_and_saving_moves_focus_to_the_thanks(
+    page: Page, live_server, setup
+):
+    tyler, _ = setup["placements"]
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(live_server.url + reverse("link_page", kwargs={"token": setup["token"]}))
+    session = page.locator(f"#session-{setup['today']:%Y%m%d}-{tyler.pk}-am")
+    session.get_by_text("Absent, late or a note").click()
+    reason, minutes = session.get_by_label("Reason for absence"), session.get_by_label("Minutes late")
+    expect(reason).to_be_hidden()
+    expect(minutes).to_be_hidden()
+    session.locator("label.btn", has_text="Absent").click()
+    expect(reason).to_be_visible()
+    expect(minutes).to_be_hidden()
+    session.locator("label.btn", has_text="Late").click()
+    expect(reason).to_be_hidden()
+    expect(minutes).to_be_visible()
+    minutes.fill("10")
+    page.get_by_role("button", name="Save changes").click()
+    thanks = page.get_by_role("status").filter(has_text="Thank you")
+    expect(thanks).to_contain_text("1 late")
+    expect(thanks).to_be_focused()

@@ -77,7 +77,8 @@ def grid_cells(page: Page, base: str, monday: date) -> list[str]:
     friday = monday + timedelta(days=4)
     page.goto(f"{base}/attendance/register/?start={monday.isoformat()}&end={friday.isoformat()}")
     row = page.get_by_role("row").filter(has_text="Tyler Brookes")
-    # Each cell's code, "?" or "–", without the words read out to screen readers.
+    # Each cell's code, "!" (past, not recorded), "?" (today), "○" (to come) or "–", without the words
+    # read out to screen readers.
     return [
         text.strip().splitlines()[0].split(":")[0].strip()
         for text in row.get_by_role("cell").all_inner_texts()
@@ -93,8 +94,8 @@ def test_a_change_from_next_monday_leaves_last_weeks_register_as_it_was(page: Pa
     page.get_by_role("button", name="Log in").click()
 
     before = grid_cells(page, base, last_monday)
-    # Mon AM B, Mon PM expected and unrecorded, Tue AM I; Wednesday to Friday not expected.
-    assert before[:6] == ["B", "?", "I", "–", "–", "–"]
+    # Mon AM B, Mon PM expected and never recorded, Tue AM I; Wednesday to Friday not expected.
+    assert before[:6] == ["B", "!", "I", "–", "–", "–"]
 
     page.goto(f"{base}/placements/{placement.pk}/edit/")
     page.get_by_label("Monday PM").uncheck()
@@ -108,6 +109,6 @@ def test_a_change_from_next_monday_leaves_last_weeks_register_as_it_was(page: Pa
 
     assert grid_cells(page, base, last_monday) == before
     page.screenshot(path="var/screenshot-timetable-change.png", full_page=True)
-    # Next week: Monday PM no longer expected, Wednesday AM is.
+    # Next week, still to come: Monday PM no longer expected, Wednesday AM is.
     after = grid_cells(page, base, next_monday)
-    assert after[:6] == ["?", "–", "?", "–", "?", "–"]
+    assert after[:6] == ["○", "–", "○", "–", "○", "–"]

@@ -244,7 +244,8 @@ def test_each_active_placement_there_warns_every_role_that_may_see_it_naming_the
 
     body = html.unescape(client.get(placement.get_absolute_url()).content.decode())
 
-    assert f'<div class="alert alert-warning" role="alert">{LAPSED}</div>' in body
+    banner = body[body.index('id="lapsed-banner"') :]
+    assert banner.index(f'<p class="mb-1">{LAPSED}</p>') < banner.index("</section>")
 
 
 def test_the_placement_warning_goes_once_the_evidence_is_renewed_and_is_not_on_other_placements(
@@ -270,7 +271,7 @@ def test_provider_page_says_why_and_since_when_the_approval_lapsed_not_who(clien
         "Approval lapsed on 01/12/2026: Employer's and public liability insurance expired on 30/11/2026."
         in body
     )
-    assert "Approved by Dana Lead on 01/09/2026." in body
+    assert "Approved by Dana Lead on Tuesday 1 September 2026." in body
     assert "Lapsed – by Dana Lead" not in body
 
 
@@ -295,8 +296,8 @@ def test_provider_page_says_when_and_why_an_approval_was_withdrawn(client, schoo
 
     body = html.unescape(client.get(riverside.get_absolute_url()).content.decode())
 
-    assert "Withdrawn on 01/12/2026: Insurance not renewed" in body
-    assert "Approved by Dana Lead on 01/09/2026." in body
+    assert "Withdrawn today: Insurance not renewed" in body
+    assert "Approved by Dana Lead on Tuesday 1 September 2026." in body
 
 
 # Evidence expiring -------------------------------------------------------------

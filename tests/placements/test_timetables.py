@@ -331,4 +331,4 @@ def test_a_late_activation_shows_when_sessions_are_expected_from(client, active,
     active.save()
     client.force_login(pastoral)
     body = client.get(reverse("placements:placement_detail", args=[active.pk])).content.decode()
-    assert "sessions expected from 30/11/2026" in body
+    assert "sessions expected from Monday 30 November 2026" in body
