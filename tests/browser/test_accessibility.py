@@ -11,6 +11,7 @@ One browser, one context per role; each page is loaded once and checked at
 both widths (the layout follows the viewport through CSS alone).
 """
 
+import re
 import warnings
 from datetime import datetime, time, timedelta
 from types import SimpleNamespace
@@ -33,6 +34,7 @@ from placements.models import Status, Term
 from ..altprov.test_role_matrix import MATRIX, ROLES, make_world
 from ..factories import LearnerFactory, PlacementFactory
 from .axe import Report
+from .keyboard import tab_through
 
 LONDON = ZoneInfo("Europe/London")
 WIDTHS = (1280, 375)
@@ -238,3 +240,117 @@ def test_link_and_public_pages_pass_axe(world, context_for, report):
     page.get_by_role("button", name="Log in").click()
     check_at_both_widths(page, report, "login (errors)")
     report.assert_clean()
+
+
+# The keyboard -------------------------------------------------------------------------------
+
+
+def assert_keyboard_walk(page: Page, where: str) -> None:
+    walk = tab_through(page)
+    assert walk.expected, f"{where}: no controls found"
+    assert not walk.missed, f"{where}: Tab never reached {walk.missed}"
+    assert walk.left_the_page, (
+        f"{where}: focus did not leave the page after {len(walk.reached)} presses (a trap)"
+    )
+    assert not walk.problems, f"{where}:\n" + "\n".join(walk.problems)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_today_a_learner_form_and_a_placement_by_keyboard(world, head, context_for, width):
+    page = context_for(head)
+    page.set_viewport_size({"width": width, "height": 900})
+    for url in [
+        reverse("attendance:today"),
+        reverse("placements:learner_create"),
+        world.active.get_absolute_url(),
+    ]:
+        visit(page, url)
+        assert_keyboard_walk(page, f"{url} @{width}px")
+
+    # The menu: opened by Enter on a phone, each section by Enter; arrows move
+    # through a section, Escape closes it and gives focus back, Enter follows a link.
+    visit(page, reverse("attendance:today"))
+    if width < 1200:
+        toggler = page.get_by_role("button", name="Menu")
+        toggler.focus()
+        page.keyboard.press("Enter")
+        expect(toggler).to_have_attribute("aria-expanded", "true")
+    section = page.get_by_role("button", name="Attendance")
+    expect(section).to_have_attribute("aria-current", "true")
+    section.focus()
+    page.keyboard.press("Enter")
+    expect(section).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_role("link", name="Today")).to_have_attribute("aria-current", "page")
+    page.keyboard.press("Escape")
+    expect(section).to_have_attribute("aria-expanded", "false")
+    expect(section).to_be_focused()
+    page.get_by_role("button", name="Learners and placements").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("link", name="Learners", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/learners/$"))
+    # On a phone the menu is folded away again on the new page.
+    expect(page.locator(".dropdown-toggle", has_text="Learners and placements")).to_have_attribute(
+        "aria-current", "true"
+    )
+
+    # A checkbox of the learner form by Space, and the form sent by Enter.
+    visit(page, reverse("placements:learner_create"))
+    box = page.locator("main input[type=checkbox]").first
+    box.focus()
+    page.keyboard.press("Space")
+    expect(box).to_be_checked()
+    page.locator("main form [type=submit]").first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".is-invalid, .invalid-feedback, .errorlist").first).to_be_attached()
+
+    # A scroll box reached by Tab scrolls with the arrow keys.
+    visit(page, reverse("attendance:register_grid"))
+    region = page.get_by_role("region", name="Register grid")
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    if region.evaluate("el => el.scrollWidth > el.clientWidth"):
+        page.wait_for_function("el => el.scrollLeft > 0", arg=region.element_handle())
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_provider_register_by_keyboard(world, context_for, width):
+    page = context_for(None)
+    page.set_viewport_size({"width": width, "height": 900})
+    visit(page, reverse("link_page", kwargs={"token": world.token}))
+    assert_keyboard_walk(page, f"provider register @{width}px")
+
+    # "Absent, late or a note" opens by Enter; a status is chosen with the arrow
+    # keys and Space, and its focus ring shows; Enter on "Save changes" sends it.
+    session = page.locator("[id^=session-]").first
+    summary = session.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(session.locator("details")).to_have_attribute("open", "")
+    assert_keyboard_walk(page, f"provider register, a session open @{width}px")
+    radios = session.locator("input[type=radio]")
+    radios.first.focus()
+    page.keyboard.press("Space")
+    expect(radios.first).to_be_checked()
+    absent = session.get_by_label("Absent")
+    while not absent.evaluate("el => el === document.activeElement"):
+        page.keyboard.press("ArrowRight")
+    expect(absent).to_be_checked()
+    session.get_by_label("Reason for absence", exact=False).select_option("I")
+    page.get_by_role("button", name="Save changes").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("absent")
+
+
+def test_todays_table_has_column_headers_at_both_widths(world, head, context_for):
+    page = context_for(head)
+    visit(page, reverse("attendance:today"))
+    headers = page.locator("table.today-providers > thead").get_by_role("columnheader")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(headers).to_have_text(["Provider", "Report", "Learners", "Chasing and actions"])
+    expect(headers.first).to_be_visible()
+    # Stacked on a phone: out of sight, still read out as the table's headers.
+    page.set_viewport_size({"width": 375, "height": 900})
+    expect(headers).to_have_count(4)
+    assert page.locator("table.today-providers > thead").bounding_box()["width"] <= 1
