@@ -105,7 +105,14 @@ def _private_media_root(settings, private_media):
 
 @pytest.fixture(scope="module")
 def world(school, private_media):
-    """One of everything the views act on, at `school`, each in the state its actions need."""
+    return make_world(school, private_media)
+
+
+def make_world(school, private_media) -> SimpleNamespace:
+    """One of everything the views act on, at `school`, each in the state its actions need.
+
+    The accessibility run (tests/browser/test_accessibility.py) visits every page of this world too.
+    """
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         checker = UserFactory()
     today = timezone.localdate()

@@ -1,0 +1,356 @@
+"""axe-core on every page each role reaches, at 1280 px and at 375 px (WCAG 2.2 AA).
+
+The pages are the role matrix's: every GET page of tests/altprov/test_role_matrix.py
+MATRIX that the role may open, over the same world of records. Form pages are
+also checked in their error state, and every link page (the provider register,
+its expired, withdrawn and invalid pages, "Email me a fresh link") and the
+public pages without a login. Any serious or critical violation fails; the
+others are listed as warnings in the test output.
+
+One browser, one context per role; each page is loaded once and checked at
+both widths (the layout follows the viewport through CSS alone).
+"""
+
+import re
+import warnings
+from datetime import datetime, time, timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from altprov.links import issue_link
+from altprov.models import LinkPurpose, LinkToken
+from altprov.notifications import notify
+from placements.models import Status, Term
+
+from ..altprov.test_role_matrix import MATRIX, ROLES, make_world
+from ..factories import LearnerFactory, PlacementFactory
+from .axe import Report
+from .keyboard import tab_through
+
+LONDON = ZoneInfo("Europe/London")
+WIDTHS = (1280, 375)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+# GET answers that are files, not pages.
+NOT_PAGES = {"placements:evidence_file", "attendance:export_marks", "attendance:export_summary"}
+
+# Main forms, sent empty (the browser's own checks turned off) to see their error state.
+FORMS_IN_ERROR = [
+    "placements:learner_create",
+    "placements:provider_create",
+    "placements:placement_create",
+    "placements:placement_end",
+    "placements:term_create",
+    "placements:closure_create",
+    "placements:evidence_create",
+    "attendance:intervention_create",
+    "attendance:parent_contact_create",
+    "school_settings",
+]
+
+EVERY_SESSION = {f"{day}_{s}": True for day in ("mon", "tue", "wed", "thu", "fri") for s in ("am", "pm")}
+
+
+def next_weekday(day):
+    day += timedelta(days=1)
+    while day.weekday() > 4:
+        day += timedelta(days=1)
+    return day
+
+
+@pytest.fixture
+def world(school, tmp_path, settings):
+    """The role matrix's world on a school day at 10:30, with a register to fill and an unread notification.
+
+    The clock only moves forward (see test_provider_register_phone.py).
+    """
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path, "base_url": "/private-not-served/"},
+        },
+    }
+    day = next_weekday(timezone.localdate())
+    with time_machine.travel(datetime.combine(day, time(10, 30), tzinfo=LONDON), tick=True):
+        cache.clear()
+        w = make_world(school, tmp_path)
+        Term.objects.filter(pk=w.term.pk).update(
+            start_date=day - timedelta(days=60),
+            end_date=day + timedelta(days=60),
+            half_term_start=day + timedelta(days=30),
+            half_term_end=day + timedelta(days=34),
+        )
+        PlacementFactory(
+            learner=LearnerFactory(school=school, legal_first_name="Tyler", preferred_name="TJ"),
+            provider=w.provider,
+            status=Status.ACTIVE,
+            start_date=day,
+            activated_on=day,
+            target_end_date=day + timedelta(weeks=12),
+            **EVERY_SESSION,
+        )
+        _, w.token = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, subject=w.provider)
+        expired, w.expired_token = issue_link(
+            purpose=LinkPurpose.PROVIDER_REGISTER, school=school, subject=w.provider
+        )
+        LinkToken.objects.filter(pk=expired.pk).update(
+            created_at=timezone.now() - timedelta(days=8), expires_at=timezone.now() - timedelta(days=1)
+        )
+        revoked, w.revoked_token = issue_link(
+            purpose=LinkPurpose.PROVIDER_REGISTER, school=school, subject=w.provider
+        )
+        LinkToken.objects.filter(pk=revoked.pk).update(revoked_at=timezone.now())
+        yield w
+
+
+@pytest.fixture
+def report():
+    found = Report()
+    yield found
+    if found.listed:
+        warnings.warn(f"axe, moderate and minor:\n{found.summary()}", stacklevel=1)
+
+
+@pytest.fixture
+def context_for(browser: Browser, live_server):
+    """A browser context signed in as `user` (None: signed out).
+
+    Reduced motion, so that the checks see settled pages rather than Bootstrap's transitions.
+    """
+    opened: list[BrowserContext] = []
+
+    def make(user=None) -> Page:
+        context = browser.new_context(base_url=live_server.url, reduced_motion="reduce")
+        opened.append(context)
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+            context.add_cookies(
+                [{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+            )
+        return context.new_page()
+
+    yield make
+    for context in opened:
+        context.close()
+
+
+def check_at_both_widths(page: Page, report: Report, where: str) -> None:
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        report.check(page, f"{where} @{width}px")
+
+
+def visit(page: Page, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None and response.ok, f"{url} answered {response and response.status}"
+    assert response.headers["content-type"].startswith("text/html"), url
+
+
+def pages_for(role: str, w: SimpleNamespace) -> list[tuple[str, str]]:
+    return [
+        (case.url_name, reverse(case.url_name, kwargs=case.kwargs(w)))
+        for case in MATRIX
+        if case.method == "get" and role in case.allowed and case.url_name not in NOT_PAGES
+    ]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_the_role_reaches_passes_axe(world, role_user, context_for, report, role):
+    user = role_user(role)
+    notify(
+        users=[user],
+        school=world.school,
+        key=f"a11y-{role}",
+        subject="A placement needs a look",
+        body="Riverside Skills has not sent the morning register.",
+        url="/",
+    )
+    page = context_for(user)
+    for name, url in pages_for(role, world):
+        visit(page, url)
+        check_at_both_widths(page, report, f"{role} {name}")
+    assert report.pages == 2 * len(pages_for(role, world))
+    report.assert_clean()
+
+
+def test_forms_in_their_error_state_pass_axe(world, head, context_for, report):
+    page = context_for(head)
+    kwargs = {case.url_name: case.kwargs(world) for case in MATRIX if case.method == "get"}
+    for name in FORMS_IN_ERROR:
+        visit(page, reverse(name, kwargs=kwargs[name]))
+        form = page.locator("main form[method=post]").filter(has=page.locator("[type=submit]")).first
+        form.evaluate(
+            """form => {
+                form.noValidate = true;
+                const typed = "input[type=text], input[type=date], input[type=email], input[type=tel], "
+                    + "input[type=number], textarea";
+                for (const field of form.querySelectorAll(typed)) field.value = "";
+            }"""
+        )
+        form.locator("[type=submit]").first.click()
+        expect(page.locator(".is-invalid, .invalid-feedback, .errorlist").first).to_be_attached()
+        check_at_both_widths(page, report, f"head {name} (errors)")
+    report.assert_clean()
+
+
+def test_link_and_public_pages_pass_axe(world, context_for, report):
+    page = context_for(None)
+    register = reverse("link_page", kwargs={"token": world.token})
+    visit(page, register)
+    check_at_both_widths(page, report, "provider register")
+
+    # The register's error state: Absent with no reason.
+    session = page.locator("[id^=session-]").first
+    session.locator("summary").click()
+    session.locator("label.btn", has_text="Absent").click()
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".is-invalid, .invalid-feedback, .errorlist").first).to_be_attached()
+    check_at_both_widths(page, report, "provider register (errors)")
+
+    for problem, token in [("expired", world.expired_token), ("revoked", world.revoked_token)]:
+        response = page.goto(reverse("link_page", kwargs={"token": token}))
+        assert response.status == 410
+        check_at_both_widths(page, report, f"link {problem}")
+    response = page.goto(reverse("link_page", kwargs={"token": "1.not-a-real-secret"}))
+    assert response.status == 404
+    check_at_both_widths(page, report, "link invalid")
+
+    page.goto(reverse("link_page", kwargs={"token": world.expired_token}))
+    page.get_by_role("button", name="Email me a fresh link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    check_at_both_widths(page, report, "link fresh")
+
+    for name in ["login", "password_reset", "password_reset_done", "password_reset_complete"]:
+        visit(page, reverse(name))
+        check_at_both_widths(page, report, name)
+    page.goto(reverse("login"))
+    page.get_by_role("button", name="Log in").click()
+    check_at_both_widths(page, report, "login (errors)")
+    report.assert_clean()
+
+
+# The keyboard -------------------------------------------------------------------------------
+
+
+def assert_keyboard_walk(page: Page, where: str) -> None:
+    walk = tab_through(page)
+    assert walk.expected, f"{where}: no controls found"
+    assert not walk.missed, f"{where}: Tab never reached {walk.missed}"
+    assert walk.left_the_page, (
+        f"{where}: focus did not leave the page after {len(walk.reached)} presses (a trap)"
+    )
+    assert not walk.problems, f"{where}:\n" + "\n".join(walk.problems)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_today_a_learner_form_and_a_placement_by_keyboard(world, head, context_for, width):
+    page = context_for(head)
+    page.set_viewport_size({"width": width, "height": 900})
+    for url in [
+        reverse("attendance:today"),
+        reverse("placements:learner_create"),
+        world.active.get_absolute_url(),
+    ]:
+        visit(page, url)
+        assert_keyboard_walk(page, f"{url} @{width}px")
+
+    # The menu: opened by Enter on a phone, each section by Enter; arrows move
+    # through a section, Escape closes it and gives focus back, Enter follows a link.
+    visit(page, reverse("attendance:today"))
+    if width < 1200:
+        toggler = page.get_by_role("button", name="Menu")
+        toggler.focus()
+        page.keyboard.press("Enter")
+        expect(toggler).to_have_attribute("aria-expanded", "true")
+    section = page.get_by_role("button", name="Attendance")
+    expect(section).to_have_attribute("aria-current", "true")
+    section.focus()
+    page.keyboard.press("Enter")
+    expect(section).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_role("link", name="Today")).to_have_attribute("aria-current", "page")
+    page.keyboard.press("Escape")
+    expect(section).to_have_attribute("aria-expanded", "false")
+    expect(section).to_be_focused()
+    page.get_by_role("button", name="Learners and placements").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("link", name="Learners", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/learners/$"))
+    # On a phone the menu is folded away again on the new page.
+    expect(page.locator(".dropdown-toggle", has_text="Learners and placements")).to_have_attribute(
+        "aria-current", "true"
+    )
+
+    # A checkbox of the learner form by Space, and the form sent by Enter.
+    visit(page, reverse("placements:learner_create"))
+    box = page.locator("main input[type=checkbox]").first
+    box.focus()
+    page.keyboard.press("Space")
+    expect(box).to_be_checked()
+    page.locator("main form [type=submit]").first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".is-invalid, .invalid-feedback, .errorlist").first).to_be_attached()
+
+    # A scroll box reached by Tab scrolls with the arrow keys.
+    visit(page, reverse("attendance:register_grid"))
+    region = page.get_by_role("region", name="Register grid")
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    if region.evaluate("el => el.scrollWidth > el.clientWidth"):
+        page.wait_for_function("el => el.scrollLeft > 0", arg=region.element_handle())
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_provider_register_by_keyboard(world, context_for, width):
+    page = context_for(None)
+    page.set_viewport_size({"width": width, "height": 900})
+    visit(page, reverse("link_page", kwargs={"token": world.token}))
+    assert_keyboard_walk(page, f"provider register @{width}px")
+
+    # "Absent, late or a note" opens by Enter; a status is chosen with the arrow
+    # keys and Space, and its focus ring shows; Enter on "Save changes" sends it.
+    session = page.locator("[id^=session-]").first
+    summary = session.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(session.locator("details")).to_have_attribute("open", "")
+    assert_keyboard_walk(page, f"provider register, a session open @{width}px")
+    radios = session.locator("input[type=radio]")
+    radios.first.focus()
+    page.keyboard.press("Space")
+    expect(radios.first).to_be_checked()
+    absent = session.get_by_label("Absent")
+    while not absent.evaluate("el => el === document.activeElement"):
+        page.keyboard.press("ArrowRight")
+    expect(absent).to_be_checked()
+    session.get_by_label("Reason for absence", exact=False).select_option("I")
+    page.get_by_role("button", name="Save changes").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("absent")
+
+
+def test_todays_table_has_column_headers_at_both_widths(world, head, context_for):
+    page = context_for(head)
+    visit(page, reverse("attendance:today"))
+    headers = page.locator("table.today-providers > thead").get_by_role("columnheader")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(headers).to_have_text(["Provider", "Report", "Learners", "Chasing and actions"])
+    expect(headers.first).to_be_visible()
+    # Stacked on a phone: out of sight, still read out as the table's headers.
+    page.set_viewport_size({"width": 375, "height": 900})
+    expect(headers).to_have_count(4)
+    assert page.locator("table.today-providers > thead").bounding_box()["width"] <= 1
