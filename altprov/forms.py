@@ -1,5 +1,6 @@
 from django import forms
 
+from .form_errors import ClearErrorsMixin
 from .models import JOBS_END, JOBS_START, SCHOOL_TIMES, School
 
 # (earlier, later): email before the morning cut-off, each cut-off before its
@@ -24,7 +25,13 @@ def _hm(at) -> str:
     return at.strftime("%H:%M")
 
 
-class SchoolSettingsForm(forms.ModelForm):
+class SchoolSettingsForm(ClearErrorsMixin, forms.ModelForm):
+    error_subject = "the school's"
+    error_messages_for = {
+        "phone": {"required": "Enter the school's phone number"},
+        "attendance_target": {"required": "Enter the attendance target, as a percentage"},
+    }
+
     class Meta:
         model = School
         fields = [

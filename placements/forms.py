@@ -6,9 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.functional import cached_property
 
+from altprov.form_errors import ClearErrorsMixin, word_errors
 from altprov.models import Role, User
 
+from .access import NEEDS_PERMS
 from .models import (
     ClosureKind,
     Contact,
@@ -28,6 +31,7 @@ from .models import (
     Status,
     Term,
 )
+from .models.placements import NEEDS_CHECK
 from .models.timetables import SESSION_FIELDS, SESSION_LABELS, WEEKDAY_NAMES, WEEKDAYS
 from .schedule import next_school_day
 
@@ -41,7 +45,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class ScopedModelForm(forms.ModelForm):
+class ScopedModelForm(ClearErrorsMixin, forms.ModelForm):
     """A model form whose instance already carries the fields set by the view
     (school, learner, provider); unique and check constraints that involve
     them are still validated, so the user gets a message, not an error page."""
@@ -65,6 +69,12 @@ def staff_at(school) -> forms.ModelChoiceField:
 
 class LearnerForm(ScopedModelForm):
     scoped_fields = ("school",)
+    error_subject = "the learner's"
+    error_messages_for = {
+        "legal_first_name": {"required": "Enter the learner's first name"},
+        "legal_last_name": {"required": "Enter the learner's last name"},
+    }
+    conditional_fields = ("behaviour_risk_assessment_date",)
 
     class Meta:
         model = Learner
@@ -123,7 +133,7 @@ class LearnerForm(ScopedModelForm):
         return cleaned
 
 
-class AttainmentForm(forms.ModelForm):
+class AttainmentForm(ClearErrorsMixin, forms.ModelForm):
     """The exams officer's part of a learner's record (policy: Responsibilities)."""
 
     class Meta:
@@ -132,7 +142,13 @@ class AttainmentForm(forms.ModelForm):
         widgets = {"attainment_baseline": forms.Textarea(attrs={"rows": 6})}
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(ClearErrorsMixin, forms.ModelForm):
+    error_subject = "the contact's"
+    error_messages_for = {
+        "relationship": {"required": "Enter the contact's relationship to the learner"},
+        "phone": {"required": "Enter the contact's phone number"},
+    }
+
     class Meta:
         model = Contact
         fields = [
@@ -150,27 +166,68 @@ class ContactForm(forms.ModelForm):
 
 
 class BaseContactFormSet(forms.BaseInlineFormSet):
+    """A learner's contacts: the first two forms are shown for a new learner, but a blank
+    one is checked only by the policy's rule (at least two emergency contacts), never
+    field by field; a new contact's priority follows the last one's."""
+
+    def _construct_form(self, i, **kwargs):
+        if i >= self.initial_form_count():
+            kwargs["empty_permitted"] = True
+            kwargs["initial"] = {"priority": self.next_priority + i - self.initial_form_count()}
+        return super()._construct_form(i, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this contact"
+
+    @cached_property
+    def next_priority(self) -> int:
+        existing = [contact.priority for contact in self.get_queryset()]
+        return max(existing, default=0) + 1
+
     def clean(self):
         super().clean()
-        if any(self.errors):
+        # Counted even while a contact has other errors, so every problem is shown at once.
+        kept = [
+            form
+            for i, form in enumerate(self.forms)
+            if (i < self.initial_form_count() or form.has_changed()) and not self._should_delete_form(form)
+        ]
+        if sum(1 for form in kept if form.cleaned_data.get("emergency_contact")) >= 2:
             return
-        emergency = sum(
-            1
-            for form in self.forms
-            if form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("emergency_contact")
-        )
-        if emergency < 2:
+        # The message goes where it is put right: a contact not yet marked as an
+        # emergency contact, or else the first blank contact.
+        not_emergency = next((f for f in kept if not f.cleaned_data.get("emergency_contact")), None)
+        blank = next((f for f in self.extra_forms if not f.has_changed()), None)
+        if not_emergency is not None:
+            not_emergency.add_error(
+                "emergency_contact",
+                "Tick “Emergency contact” for this contact, or add another: record at least two "
+                "emergency contacts",
+            )
+        elif blank is not None:
+            blank.add_error("name", "Enter another emergency contact: record at least two emergency contacts")
+        else:
             raise ValidationError("Record at least two emergency contacts.")
 
 
 ContactFormSet = inlineformset_factory(
-    Learner, Contact, form=ContactForm, formset=BaseContactFormSet, extra=1, min_num=2, can_delete=True
+    Learner,
+    Contact,
+    form=ContactForm,
+    formset=BaseContactFormSet,
+    extra=1,
+    min_num=2,
+    can_delete=True,
+    can_delete_extra=False,
 )
 
 
-class ProviderForm(forms.ModelForm):
+class ProviderForm(ClearErrorsMixin, forms.ModelForm):
+    error_subject = "the provider's"
+    conditional_fields = ("urn", "ukprn", "team_teach_evidence_date")
+
     class Meta:
         model = Provider
         fields = [
@@ -220,6 +277,7 @@ class ProviderForm(forms.ModelForm):
 
 class SiteForm(ScopedModelForm):
     scoped_fields = ("provider",)
+    error_subject = "the site's"
 
     class Meta:
         model = ProviderSite
@@ -250,6 +308,7 @@ def validate_upload(upload) -> None:
 
 class EvidenceItemForm(ScopedModelForm):
     scoped_fields = ("provider",)
+    conditional_fields = ("policy_version", "policy_date")
 
     class Meta:
         model = EvidenceItem
@@ -268,6 +327,7 @@ class EvidenceItemForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["evidence_type"].queryset = EvidenceType.objects.all()
         self.fields["file"].help_text = "PDF, PNG or JPEG. Stored privately; only staff can open it."
+        word_errors(self)
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -291,15 +351,21 @@ class EvidenceItemForm(ScopedModelForm):
         return cleaned
 
 
-class ApprovalForm(forms.Form):
+class ApprovalForm(ClearErrorsMixin, forms.Form):
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class WithdrawApprovalForm(forms.Form):
-    reason = forms.CharField(max_length=300, label="Why is the approval withdrawn?")
+class WithdrawApprovalForm(ClearErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        max_length=300,
+        label="Why is the approval withdrawn?",
+        error_messages={"required": "Enter why the approval is withdrawn"},
+    )
 
 
-class ProviderReviewForm(forms.ModelForm):
+class ProviderReviewForm(ClearErrorsMixin, forms.ModelForm):
+    error_messages_for = {"next_review_due": {"required": "Enter the date the next review is due"}}
+
     class Meta:
         model = ProviderReview
         fields = ["review_date", "outcome", "notes", "next_review_due"]
@@ -317,7 +383,13 @@ class ProviderReviewForm(forms.ModelForm):
         return cleaned
 
 
-class ProviderClosureForm(forms.ModelForm):
+class ProviderClosureForm(ClearErrorsMixin, forms.ModelForm):
+    error_messages_for = {
+        "start_date": {"required": "Enter the first day the provider is closed"},
+        "end_date": {"required": "Enter the last day the provider is closed"},
+        "reason": {"required": "Enter why the provider is closed"},
+    }
+
     class Meta:
         model = ProviderClosure
         fields = ["start_date", "end_date", "reason"]
@@ -333,6 +405,7 @@ class ProviderClosureForm(forms.ModelForm):
 
 class TermForm(ScopedModelForm):
     scoped_fields = ("school",)
+    error_messages_for = {"name": {"required": "Choose the term"}}
 
     class Meta:
         model = Term
@@ -375,6 +448,7 @@ class TermForm(ScopedModelForm):
 
 class SchoolClosureForm(ScopedModelForm):
     scoped_fields = ("school",)
+    error_messages_for = {"kind": {"required": "Choose the kind of closure"}}
 
     class Meta:
         model = SchoolClosure
@@ -385,6 +459,7 @@ class SchoolClosureForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = ClosureKind.choices
+        word_errors(self)
 
     def validate_unique(self):
         try:
@@ -395,8 +470,32 @@ class SchoolClosureForm(ScopedModelForm):
 
 class PlacementForm(ScopedModelForm):
     scoped_fields = ("school",)
+    error_messages_for = {
+        "referral_reasons": {"required": "Choose at least one reason for referral"},
+        "rationale": {"required": "Enter the rationale for the placement"},
+        "arrangement": {"required": "Choose the arrangement"},
+        "review_frequency_weeks": {
+            "required": "Enter how many weeks apart the placement is reviewed",
+            "invalid": "Weeks between reviews must be a whole number, like 6",
+        },
+    }
+    conditional_fields = (
+        "referral_other",
+        "parental_agreement_date",
+        "part_time_until",
+        "part_time_review_date",
+        "cost_basis",
+        "timetable_from",
+    )
+    # A form-wide error is about the timetable (no session ticked, a clash): the summary goes there.
+    non_field_errors_field = SESSION_FIELDS[0]
     referral_reasons = forms.MultipleChoiceField(
         choices=ReferralReason.choices, widget=forms.CheckboxSelectMultiple, label="Reasons for referral"
+    )
+    team_teach_understood = forms.BooleanField(
+        label="Refer anyway: the provider's Team Teach (or equivalent) training will be recorded before the "
+        "placement starts",
+        required=False,
     )
 
     class Meta:
@@ -477,6 +576,8 @@ class PlacementForm(ScopedModelForm):
         if "placement.cost.view" not in can:
             del self.fields["cost_amount"]
             del self.fields["cost_basis"]
+        self.sees_needs = bool(NEEDS_PERMS & can)
+        word_errors(self)
 
     def timetable_grid(self):
         return [(name, self[f"{day}_am"], self[f"{day}_pm"]) for day, name in zip(WEEKDAYS, WEEKDAY_NAMES)]
@@ -496,7 +597,30 @@ class PlacementForm(ScopedModelForm):
             self.add_error("target_end_date", "The target end date must be after the start date.")
         if cleaned.get("cost_amount") is not None and not cleaned.get("cost_basis"):
             self.add_error("cost_basis", "Say what the cost covers.")
+        warning = self.team_teach_warning
+        if warning and not cleaned.get("team_teach_understood"):
+            self.add_error("team_teach_understood", warning)
         return cleaned
+
+    @property
+    def team_teach_warning(self) -> str:
+        """At referral, not first at agreement: a learner with a behaviour risk assessment
+        placed with a provider without Team Teach (or equivalent) trained staff (policy:
+        Quality Assurance). Asked again only when the provider changes."""
+        data = getattr(self, "cleaned_data", {})
+        learner = data.get("learner") or (self.instance.learner if self.instance.learner_id else None)
+        provider = data.get("provider")
+        if self.instance.pk and "provider" not in self.changed_data:
+            return ""
+        if not (learner and provider and learner.behaviour_risk_assessment) or provider.team_teach_trained:
+            return ""
+        if not self.sees_needs:
+            return f"{NEEDS_CHECK} Ask them before referring to {provider}, or tick to refer anyway."
+        return (
+            f"{learner} has a behaviour risk assessment and {provider} has no Team Teach (or equivalent) "
+            "trained staff. Choose a provider with Team Teach trained staff, or tick “Refer anyway” and "
+            "record their training on the provider page before the placement starts."
+        )
 
     @property
     def timetable_changed(self) -> bool:
@@ -547,7 +671,10 @@ class PlacementForm(ScopedModelForm):
                 )
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(ClearErrorsMixin, forms.ModelForm):
+    error_subject = "the target's"
+    error_messages_for = {"description": {"required": "Describe the target"}}
+
     class Meta:
         model = PlacementTarget
         fields = ["description", "baseline", "measure"]
@@ -558,7 +685,9 @@ TargetFormSet = inlineformset_factory(
 )
 
 
-class PlanningMeetingForm(forms.Form):
+class PlanningMeetingForm(ClearErrorsMixin, forms.Form):
+    error_messages_for = {"attendees": {"required": "Enter who attended the meeting"}}
+
     on = forms.DateField(label="Meeting date", widget=DateInput())
     attendees = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), help_text="Names and roles of everyone present."
@@ -579,21 +708,31 @@ class PlanningMeetingForm(forms.Form):
     )
 
 
-class EndPlacementForm(forms.Form):
+class EndPlacementForm(ClearErrorsMixin, forms.Form):
+    error_messages_for = {"reason": {"required": "Choose why the placement ended"}}
+
     on = forms.DateField(label="Last day", widget=DateInput())
     reason = forms.ChoiceField(choices=EndReason.choices)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class CeasePlacementForm(forms.Form):
+class CeasePlacementForm(ClearErrorsMixin, forms.Form):
+    error_messages_for = {"reason": {"required": "Enter why the placement is ceasing"}}
     on = forms.DateField(label="Last day", widget=DateInput())
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="A serious incident, or the agreed number of unsatisfactory reviews (policy: Monitoring).",
     )
+    # Ceasing cannot be undone: the learner leaves the provider and the placement is closed.
+    confirm = forms.BooleanField(
+        label="I understand the placement ends on this day and cannot be restarted",
+        error_messages={"required": "Tick the box to confirm that the placement is to cease"},
+    )
 
 
-class WhereForm(forms.Form):
+class WhereForm(ClearErrorsMixin, forms.Form):
+    error_messages_for = {"session": {"required": "Choose AM or PM"}}
+
     learner = forms.ModelChoiceField(queryset=Learner.objects.none())
     on = forms.DateField(label="Date", widget=DateInput())
     session = forms.ChoiceField(choices=[("am", "AM"), ("pm", "PM")])

@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from altprov.form_errors import ClearErrorsMixin
 from placements.forms import DateInput
 from placements.models import Contact, Learner
 
@@ -25,7 +26,12 @@ class ContactChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.relationship}) – {obj.phone}"
 
 
-class InterventionForm(forms.ModelForm):
+class InterventionForm(ClearErrorsMixin, forms.ModelForm):
+    error_messages_for = {
+        "kind": {"required": "Choose what was done"},
+        "outcome": {"required": "Enter the outcome of the intervention"},
+    }
+
     class Meta:
         model = Intervention
         fields = ["kind", "date", "outcome", "next_step", "next_step_due"]
@@ -61,7 +67,16 @@ class InterventionForm(forms.ModelForm):
         return cleaned
 
 
-class ParentContactForm(forms.ModelForm):
+class ParentContactForm(ClearErrorsMixin, forms.ModelForm):
+    error_messages_for = {
+        "at": {
+            "required": "Enter the date and time of the contact",
+            "invalid": "The date and time of the contact must be a real date and time",
+        },
+        "method": {"required": "Choose how you made contact"},
+        "about": {"required": "Enter what the contact was about"},
+        "outcome": {"required": "Enter the outcome of the contact"},
+    }
     contact = ContactChoiceField(
         queryset=Contact.objects.none(),
         label="Who",

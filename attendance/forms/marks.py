@@ -13,6 +13,7 @@ from django import forms
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, ManagementForm
 from django.utils.functional import cached_property
 
+from altprov.form_errors import ClearErrorsMixin
 from placements.models import Placement
 
 from ..codes import ABSENCE_CHOICES
@@ -88,8 +89,11 @@ class MarkMessages:
         return f"Minutes late for {self.learner}{self.when} must be between 1 and {MAX_LATE_MINUTES}"
 
 
-class MarkForm(forms.Form):
+class MarkForm(ClearErrorsMixin, forms.Form):
     """Present, late with minutes, or absent with a reason, and a note: one session's mark."""
+
+    # Required with one status or another: the mark rules below say so in their own words.
+    conditional_fields = ("status", "late_minutes", "code")
 
     status = forms.ChoiceField(
         label="Attendance", choices=MarkStatus.choices, widget=forms.RadioSelect, required=False

@@ -10,6 +10,7 @@ from datetime import date, time
 
 from django import forms
 
+from altprov.form_errors import ClearErrorsMixin
 from placements.models import Placement
 
 from ..codes import CODES, PROVIDER_ABSENCE_CHOICES
@@ -118,7 +119,7 @@ class ProviderMarkForm(SessionMarkForm):
 ProviderRegisterFormSet = forms.formset_factory(ProviderMarkForm, formset=SessionFormSet, extra=0)
 
 
-class ProviderClosedForm(forms.Form):
+class ProviderClosedForm(ClearErrorsMixin, forms.Form):
     confirm = forms.BooleanField(
         label="Yes, we are closed today and no learners are with us",
         error_messages={"required": "Tick the box to confirm that you are closed today."},

@@ -8,6 +8,7 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils import timezone
 
+from altprov.form_errors import ClearErrorsMixin
 from placements.forms import DateInput
 from placements.models import Placement
 from placements.schedule import is_expected
@@ -90,7 +91,8 @@ def source_field() -> forms.ChoiceField:
     )
 
 
-class RecordMarksForm(forms.Form):
+class RecordMarksForm(ClearErrorsMixin, forms.Form):
+    conditional_fields = ("reason",)
     source = source_field()
     reason = forms.CharField(
         label="Reason for changing a mark",
@@ -102,6 +104,9 @@ class RecordMarksForm(forms.Form):
 
 class ExtraSessionForm(MarkForm):
     """A mark for a session that is not on the timetable: staff confirm it is an extra session."""
+
+    # The page's order, which the error summary follows.
+    field_order = ["placement", "day", "session", "status", "late_minutes", "code", "note", "source"]
 
     placement = forms.ModelChoiceField(
         label="Learner", queryset=Placement.objects.none(), error_messages={"required": "Choose the learner."}
@@ -197,11 +202,18 @@ class AmendMarkForm(MarkForm):
         return self.entry(self.mark.placement, self.mark.date, self.mark.session)
 
 
-class ChaseForm(forms.Form):
-    note = forms.CharField(label="Note", max_length=300, initial="Chased by phone")
+class ChaseForm(ClearErrorsMixin, forms.Form):
+    note = forms.CharField(
+        label="How you chased them",
+        max_length=300,
+        initial="Chased by phone",
+        error_messages={
+            "required": "Enter a short note of how you chased the provider, like “Left a voicemail”"
+        },
+    )
 
 
-class CloseFlagForm(forms.Form):
+class CloseFlagForm(ClearErrorsMixin, forms.Form):
     reason = forms.CharField(
         label="Why close it?",
         max_length=300,
@@ -215,7 +227,7 @@ def this_week(today: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=4)
 
 
-class DateRangeForm(forms.Form):
+class DateRangeForm(ClearErrorsMixin, forms.Form):
     start = forms.DateField(
         label="From",
         widget=DateInput(),

@@ -187,7 +187,6 @@ def _render(request, link, register, formset, closed_form) -> HttpResponse:
         "register": register,
         "days": days,
         "formset": formset,
-        "error_forms": [form for form in (*formset, closed_form) if form.errors],
         "closed_form": closed_form,
         "pm_starts": PM_STARTS,
     }

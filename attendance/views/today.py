@@ -188,8 +188,6 @@ def record_marks_view(request: HttpRequest, pk: int) -> HttpResponse:
             "is_future": day > local_today,
             "form": form,
             "formset": formset,
-            # A POST that gets this far was refused: successful ones redirect.
-            "error_forms": [f for f in (form, *formset, extra_form) if f.errors],
             "extra_form": extra_form,
             "closure": closure,
             "previous_day": day - timedelta(days=3 if day.weekday() == 0 else 1),
@@ -278,11 +276,12 @@ def chase(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data["note"],
         )
         messages.success(request, f"Chase of {provider} noted.")
-    else:
-        messages.error(
-            request, f"Write a short note of how you chased {provider}, for example “Left a voicemail”."
-        )
-    return redirect(_today_url())
+        return redirect(_today_url())
+    return render(
+        request,
+        "placements/form_page.html",
+        {"form": form, "title": f"Note a chase of {provider}", "back_url": _today_url()},
+    )
 
 
 @require_POST

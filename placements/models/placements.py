@@ -399,7 +399,8 @@ class Placement(models.Model):
         return approval.describe_lapse(causes, naming_provider=True)
 
     def activation_problems(self, *, today: date | None = None, sees_needs: bool = True) -> list[str]:
-        """Every reason the placement cannot become active (DESIGN: the placement lifecycle).
+        """Every reason the placement cannot become active (DESIGN: the placement lifecycle),
+        each saying what to do about it.
 
         With `sees_needs` False (a role that may not see the learner's needs)
         a reason drawn from them is said as a check for the head teacher.
@@ -410,25 +411,37 @@ class Placement(models.Model):
         problems = []
         if self.status != Status.AGREED:
             problems.append(
-                f"The placement is {self.get_status_display().lower()}; only an agreed one can start."
+                f"The placement is {self.get_status_display().lower()}; only an agreed one can start. "
+                "Agree the placement first."
             )
         approval = self.approval()
         if approval is None or approval.is_withdrawn:
-            problems.append(f"{self.provider} is not approved by {self.school}'s DSL.")
+            problems.append(
+                f"{self.provider} is not approved by {self.school}'s DSL. Ask the DSL to approve the "
+                "provider on the provider page, then activate."
+            )
         types = list(EvidenceType.objects.all())
         for problem in self.provider.evidence_problems(types, today=today):
-            problems.append(f"Provider evidence – {problem}.")
+            problems.append(
+                f"Provider evidence – {problem}. Record the current one on the provider page, then activate."
+            )
         if self.learner.behaviour_risk_assessment and not self.provider.team_teach_trained:
             problems.append(
                 "The learner has a behaviour risk assessment and the provider has no Team Teach "
-                "(or equivalent) trained staff."
+                "(or equivalent) trained staff. Choose a provider with Team Teach trained staff, or "
+                "record their training on the provider page."
                 if sees_needs
                 else NEEDS_CHECK
             )
         if self.sessions_per_week == 0:
-            problems.append("The timetable has no sessions.")
+            problems.append(
+                "The timetable has no sessions. Tick its sessions in Edit details, then activate."
+            )
         for other in self.session_clashes():
-            problems.append(f"The timetable clashes with the learner's placement at {other.provider}.")
+            problems.append(
+                f"The timetable clashes with the learner's placement at {other.provider}. Change one of "
+                "the timetables so no session is claimed twice, then activate."
+            )
         return problems
 
     def _lock(self) -> None:

@@ -167,7 +167,15 @@ def placement_targets(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _transition_form(
-    request: HttpRequest, pk: int, *, perm: str, form_class, title: str, action: Callable, done: str
+    request: HttpRequest,
+    pk: int,
+    *,
+    perm: str,
+    form_class,
+    title: str,
+    action: Callable,
+    done: str,
+    page: dict | None = None,
 ) -> HttpResponse:
     """One shape for the lifecycle steps that take a form."""
     placement = get_placement_for_user(request.user, pk, perm=perm)
@@ -181,7 +189,8 @@ def _transition_form(
         else:
             messages.success(request, done)
             return redirect(placement)
-    return render(request, "placements/form_page.html", {"form": form, "title": title, "back": placement})
+    context = {"form": form, "title": title, "back": placement, **(page or {})}
+    return render(request, "placements/form_page.html", context)
 
 
 def placement_meeting(request: HttpRequest, pk: int) -> HttpResponse:
@@ -215,8 +224,15 @@ def placement_cease(request: HttpRequest, pk: int) -> HttpResponse:
         perm="placement.decide",
         form_class=CeasePlacementForm,
         title="Cease the placement",
-        action=lambda p, data: p.cease(by=request.user, **data),
+        action=lambda p, data: p.cease(by=request.user, on=data["on"], reason=data["reason"]),
         done="The placement has been ceased.",
+        page={
+            "intro": "Ceasing ends the placement early and for good: the learner stops attending the "
+            "provider, and the placement cannot be restarted. To change its dates or timetable, edit it "
+            "instead.",
+            "submit": "Cease the placement",
+            "danger": True,
+        },
     )
 
 

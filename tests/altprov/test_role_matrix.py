@@ -414,7 +414,11 @@ MATRIX = [
         placement("active"),
         "post",
         frozenset({HEAD, SLT}),
-        data=lambda w: {"on": w.today.isoformat(), "reason": "A serious incident at the provider."},
+        data=lambda w: {
+            "on": w.today.isoformat(),
+            "reason": "A serious incident at the provider.",
+            "confirm": "on",
+        },
         redirect_to=placement_url("active"),
         effect=_status("active", Status.CEASED),
         school_record=True,

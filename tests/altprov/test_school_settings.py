@@ -38,7 +38,7 @@ def test_times_out_of_order_get_a_message_and_keep_input(client, head, school):
     body = response.content.decode()
     assert "There is a problem" in body
     message = "Morning escalation time must be after the morning report cut-off (09:45)."
-    assert f'<a href="#id_escalation_time">{message}</a>' in body
+    assert f'<a class="alert-link" href="#id_escalation_time">{message}</a>' in body
     assert 'value="Sarah Kendall"' in body
     assert 'value="09:00"' in body
     school.refresh_from_db()

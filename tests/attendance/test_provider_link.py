@@ -298,7 +298,7 @@ def test_a_reason_only_providers_give_is_accepted(client, token, active_placemen
         },
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose the reason for absence from the list" in response.content.decode()
     assert not AttendanceMark.objects.exists()
 
 

@@ -275,7 +275,7 @@ def test_extra_session_only_offers_this_schools_placements_at_the_provider(
     )
     client.force_login(admin_assistant)
     body = client.post(record_url(provider), extra_post(elsewhere, day=MONDAY, confirm=True)).content.decode()
-    assert "Select a valid choice" in body
+    assert "Choose the learner from the list" in body
     assert not AttendanceMark.objects.exists()
 
 

@@ -423,8 +423,10 @@ def test_chase_note_defaults_and_is_required(client, admin_assistant, provider, 
     body = get_today(client, admin_assistant).content.decode()
     assert 'value="Chased by phone"' in body
     client.force_login(admin_assistant)
-    response = client.post(reverse("attendance:chase", args=[provider.pk]), {"note": "  "}, follow=True)
-    assert "Write a short note of how you chased Riverside Skills" in response.content.decode()
+    response = client.post(reverse("attendance:chase", args=[provider.pk]), {"note": "  "})
+    body = response.content.decode()
+    assert "<title>Error: Note a chase of Riverside Skills" in body
+    assert '<a class="alert-link" href="#id_note">Enter a short note of how you chased the provider' in body
     assert not ChaseNote.objects.exists()
 
 

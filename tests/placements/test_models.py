@@ -37,6 +37,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 10, 5)
+APPROVE = "Ask the DSL to approve the provider on the provider page, then activate."
 
 
 @contextmanager
@@ -499,12 +500,17 @@ def test_activation_is_refused_listing_every_reason_at_once(school, dsl, slt):
         placement.activate(by=slt, today=TODAY)
 
     assert refused.value.reasons == [
-        "Riverside Skills is not approved by Northfield Academy's DSL.",
-        "Provider evidence – Risk assessments: missing.",
-        "Provider evidence – Employer's and public liability insurance: expired.",
+        "Riverside Skills is not approved by Northfield Academy's DSL. Ask the DSL to approve the "
+        "provider on the provider page, then activate.",
+        "Provider evidence – Risk assessments: missing. Record the current one on the provider page, "
+        "then activate.",
+        "Provider evidence – Employer's and public liability insurance: expired. Record the current one "
+        "on the provider page, then activate.",
         "The learner has a behaviour risk assessment and the provider has no Team Teach "
-        "(or equivalent) trained staff.",
-        "The timetable clashes with the learner's placement at Hilltop Farm.",
+        "(or equivalent) trained staff. Choose a provider with Team Teach trained staff, or record "
+        "their training on the provider page.",
+        "The timetable clashes with the learner's placement at Hilltop Farm. Change one of the "
+        "timetables so no session is claimed twice, then activate.",
     ]
     placement.refresh_from_db()
     assert placement.status == Status.AGREED
@@ -517,7 +523,7 @@ def test_activation_is_refused_when_approval_is_withdrawn(learner, provider, sch
     )
     placement = make_placement(learner, provider, Status.AGREED)
     assert placement.activation_problems(today=TODAY) == [
-        f"{provider} is not approved by Northfield Academy's DSL."
+        f"{provider} is not approved by Northfield Academy's DSL. {APPROVE}"
     ]
 
 
@@ -528,7 +534,7 @@ def test_activation_is_refused_when_only_another_school_approved_the_provider(
     placement = make_placement(learner, provider, Status.AGREED)
     with pytest.raises(TransitionError) as refused:
         placement.activate(by=slt, today=TODAY)
-    assert refused.value.reasons == [f"{provider} is not approved by Northfield Academy's DSL."]
+    assert refused.value.reasons == [f"{provider} is not approved by Northfield Academy's DSL. {APPROVE}"]
 
 
 def test_activation_refused_when_insurance_expired(learner, provider, slt):
@@ -539,7 +545,8 @@ def test_activation_refused_when_insurance_expired(learner, provider, slt):
     with pytest.raises(TransitionError) as refused:
         placement.activate(by=slt, today=TODAY)
     assert refused.value.reasons == [
-        "Provider evidence – Employer's and public liability insurance: expired."
+        "Provider evidence – Employer's and public liability insurance: expired. Record the current one "
+        "on the provider page, then activate."
     ]
 
 

@@ -103,7 +103,7 @@ def test_cannot_refer_other_schools_learner(client, school, other_school, pastor
     body = client.post(
         reverse("placements:placement_create"), placement_post(learner, provider, today)
     ).content.decode()
-    assert "Select a valid choice" in body
+    assert "Choose the learner from the list" in body
     assert not Placement.objects.exists()
 
 
@@ -181,16 +181,19 @@ def test_activation_refused_lists_every_reason(client, school, slt, dsl, today):
     assert placement.status == Status.AGREED
 
 
-def test_cease_needs_reason(client, school, slt, provider, today):
+def test_cease_needs_reason_and_confirmation(client, school, slt, provider, today):
     placement = PlacementFactory(
         learner=LearnerFactory(school=school), provider=provider, status=Status.ACTIVE
     )
     client.force_login(slt)
     url = reverse("placements:placement_cease", args=[placement.pk])
-    assert (
-        "This field is required" in client.post(url, {"on": today.isoformat(), "reason": ""}).content.decode()
-    )
+    page = client.post(url, {"on": today.isoformat(), "reason": ""}).content.decode()
+    assert "Enter why the placement is ceasing" in page
+    assert "Tick the box to confirm that the placement is to cease" in page
     client.post(url, {"on": today.isoformat(), "reason": "Serious incident on 3 November"})
+    placement.refresh_from_db()
+    assert placement.status == Status.ACTIVE, "ceased without the confirmation"
+    client.post(url, {"on": today.isoformat(), "reason": "Serious incident on 3 November", "confirm": "on"})
     placement.refresh_from_db()
     assert placement.status == Status.CEASED
 

@@ -184,7 +184,7 @@ def test_withdraw_approval_needs_reason(client, school, dsl):
     provider = approved_provider(school, dsl, timezone.localdate())
     client.force_login(dsl)
     url = reverse("placements:provider_withdraw", args=[provider.pk])
-    assert "This field is required" in client.post(url, {"reason": ""}).content.decode()
+    assert "Enter why the approval is withdrawn" in client.post(url, {"reason": ""}).content.decode()
     client.post(url, {"reason": "Safeguarding concern at the site"})
     assert ProviderApproval.objects.get().is_withdrawn
 
