@@ -27,6 +27,6 @@ def test_every_scroll_box_is_a_named_focusable_region():
     bad = [
         f"{path}: {tag}"
         for path, tag in wrappers()
-        if 'tabindex="0"' not in tag or 'role="region"' not in tag or not re.search(r'aria-label="[^"]+"', tag)
+        if not ('tabindex="0"' in tag and 'role="region"' in tag and re.search(r'aria-label="[^"]+"', tag))
     ]
     assert not bad, "\n".join(bad)

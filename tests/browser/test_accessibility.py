@@ -20,12 +20,16 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings as django_settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from altprov import links
 from altprov.links import issue_link
 from altprov.models import LinkPurpose, LinkToken
 from altprov.notifications import notify
@@ -55,6 +59,16 @@ FORMS_IN_ERROR = [
     "attendance:intervention_create",
     "attendance:parent_contact_create",
     "school_settings",
+    "placements:placement_edit",
+    "placements:placement_meeting",
+    "placements:placement_targets",
+    "placements:placement_cease",
+    "placements:provider_edit",
+    "placements:site_create",
+    "placements:review_create",
+    "attendance:record_marks",
+    "attendance:amend_mark",
+    "attendance:close_flag",
 ]
 
 EVERY_SESSION = {f"{day}_{s}": True for day in ("mon", "tue", "wed", "thu", "fri") for s in ("am", "pm")}
@@ -130,8 +144,8 @@ def context_for(browser: Browser, live_server):
     """
     opened: list[BrowserContext] = []
 
-    def make(user=None) -> Page:
-        context = browser.new_context(base_url=live_server.url, reduced_motion="reduce")
+    def make(user=None, **options) -> Page:
+        context = browser.new_context(base_url=live_server.url, reduced_motion="reduce", **options)
         opened.append(context)
         if user is not None:
             client = Client()
@@ -206,7 +220,7 @@ def test_forms_in_their_error_state_pass_axe(world, head, context_for, report):
     report.assert_clean()
 
 
-def test_link_and_public_pages_pass_axe(world, context_for, report):
+def test_link_and_public_pages_pass_axe(world, head, context_for, report, monkeypatch):
     page = context_for(None)
     register = reverse("link_page", kwargs={"token": world.token})
     visit(page, register)
@@ -232,6 +246,23 @@ def test_link_and_public_pages_pass_axe(world, context_for, report):
     page.get_by_role("button", name="Email me a fresh link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     check_at_both_widths(page, report, "link fresh")
+    page.goto(reverse("link_page", kwargs={"token": world.expired_token}))
+    page.get_by_role("button", name="Email me a fresh link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("A fresh link was asked for recently")
+    check_at_both_widths(page, report, "link fresh, asked for recently")
+
+    monkeypatch.setattr(links, "OPEN_PER_MINUTE", 0)
+    response = page.goto(register)
+    assert response.status == 429
+    expect(page.get_by_role("heading", level=1)).to_have_text("Too many requests")
+    check_at_both_widths(page, report, "link too many requests")
+
+    for name in ["help", "accessibility", "privacy"]:
+        visit(page, reverse(name))
+        check_at_both_widths(page, report, name)
+    response = page.goto("/no-such-page/")
+    assert response.status == 404
+    check_at_both_widths(page, report, "404")
 
     for name in ["login", "password_reset", "password_reset_done", "password_reset_complete"]:
         visit(page, reverse(name))
@@ -239,6 +270,78 @@ def test_link_and_public_pages_pass_axe(world, context_for, report):
     page.goto(reverse("login"))
     page.get_by_role("button", name="Log in").click()
     check_at_both_widths(page, report, "login (errors)")
+
+    confirm = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(head.pk)),
+            "token": default_token_generator.make_token(head),
+        },
+    )
+    visit(page, confirm)
+    check_at_both_widths(page, report, "password_reset_confirm")
+    page.locator("main form [type=submit]").first.click()
+    check_at_both_widths(page, report, "password_reset_confirm (errors)")
+    report.assert_clean()
+
+
+def test_refusals_and_the_signed_out_page_pass_axe(world, head, context_for, report):
+    page = context_for(head)
+    response = page.goto(reverse("placements:provider_approve", kwargs={"pk": world.provider.pk}))
+    assert response.status == 403
+    check_at_both_widths(page, report, "head 403")
+    response = page.goto("/no-such-page/")
+    assert response.status == 404
+    check_at_both_widths(page, report, "head 404")
+    for name in ["help", "accessibility", "privacy"]:
+        visit(page, reverse(name))
+        check_at_both_widths(page, report, f"head {name}")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(reverse("login")))
+    check_at_both_widths(page, report, "signed out")
+    report.assert_clean()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_menu_works_without_javascript(world, head, context_for, report, width):
+    """Every menu link shown and followed without JavaScript: no fold, no dropdown to open."""
+    with_js = context_for(head)
+    visit(with_js, reverse("attendance:today"))
+    expected = with_js.locator("#main-nav a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert reverse("placements:learner_list") in expected and reverse("school_settings") in expected
+
+    page = context_for(head, java_script_enabled=False)
+    page.set_viewport_size({"width": width, "height": 900})
+    visit(page, reverse("attendance:today"))
+    expect(page.locator("html")).to_have_class("no-js")
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    links = page.locator("#main-nav a")
+    assert links.evaluate_all("links => links.map(a => a.getAttribute('href'))") == expected
+    for link in links.all():
+        expect(link).to_be_visible()
+        box = link.bounding_box()
+        assert box["width"] > 0 and box["x"] >= 0 and box["x"] + box["width"] <= width, link
+    # Each is reached by Tab, and followed.
+    reached = set()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        reached.add(
+            page.evaluate(
+                "document.activeElement.closest('#main-nav') && document.activeElement.getAttribute('href')"
+            )
+        )
+    assert set(expected) <= reached, set(expected) - reached
+    page.locator("#main-nav").get_by_role("link", name="Learners", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/learners/$"))
+
+    # axe needs JavaScript of its own: the same layout, with the page's scripts not loaded.
+    page = context_for(head)
+    page.route(re.compile(r"/static/.*\.js$"), lambda route: route.abort())
+    page.set_viewport_size({"width": width, "height": 900})
+    visit(page, reverse("placements:learner_list"))
+    expect(page.locator("html")).to_have_class("no-js")
+    report.check(page, f"head learners without JavaScript @{width}px")
     report.assert_clean()
 
 
