@@ -17,12 +17,10 @@ from placements.models import Status
 
 from ..factories import (
     LearnerFactory,
-    MembershipFactory,
     PlacementFactory,
-    TermFactory,
-    UserFactory,
     approved_provider,
 )
+from .school_day import staff, term_around
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -46,15 +44,8 @@ def setup(school, dsl):
     day = next_weekday(timezone.localdate())
     with time_machine.travel(datetime.combine(day, time(10, 30), tzinfo=LONDON), tick=True):
         cache.clear()
-        TermFactory(
-            school=school,
-            start_date=day - timedelta(days=60),
-            end_date=day + timedelta(days=60),
-            half_term_start=day + timedelta(days=30),
-            half_term_end=day + timedelta(days=34),
-        )
-        admin = UserFactory(username="alex", first_name="Alex", last_name="Admin")
-        MembershipFactory(user=admin, school=school, role=Role.ADMIN)
+        term_around(school, day)
+        staff(school, Role.ADMIN, "alex", "Alex", "Admin")
         provider = approved_provider(school, dsl, day, name="Riverside Skills")
         # Starting today: there is no earlier day left to finish.
         placements = [

@@ -15,12 +15,10 @@ from placements.models import ProviderClosure, Status
 
 from ..factories import (
     LearnerFactory,
-    MembershipFactory,
     PlacementFactory,
-    TermFactory,
-    UserFactory,
     approved_provider,
 )
+from .school_day import staff, term_around
 from .test_provider_register_phone import EVERY_SESSION, next_weekday
 
 LONDON = ZoneInfo("Europe/London")
@@ -33,15 +31,8 @@ def setup(school, dsl):
     # 09:12, before the morning cut-off. Only forward, as in the register test.
     day = next_weekday(timezone.localdate())
     with time_machine.travel(datetime.combine(day, time(9, 12), tzinfo=LONDON), tick=True):
-        TermFactory(
-            school=school,
-            start_date=day - timedelta(days=60),
-            end_date=day + timedelta(days=60),
-            half_term_start=day + timedelta(days=30),
-            half_term_end=day + timedelta(days=34),
-        )
-        admin = UserFactory(username="alex", first_name="Alex", last_name="Admin")
-        MembershipFactory(user=admin, school=school, role=Role.ADMIN)
+        term_around(school, day)
+        admin = staff(school, Role.ADMIN, "alex", "Alex", "Admin")
         provider = approved_provider(school, dsl, day, name="Riverside Skills")
         placements = [
             PlacementFactory(

@@ -15,12 +15,10 @@ from placements.models import Status
 from ..attendance.conftest import mark
 from ..factories import (
     LearnerFactory,
-    MembershipFactory,
     PlacementFactory,
-    TermFactory,
-    UserFactory,
     approved_provider,
 )
+from .school_day import staff, term_around
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -41,15 +39,8 @@ def setup(school, dsl):
     wednesday = next_wednesday(timezone.localdate())
     with time_machine.travel(datetime.combine(wednesday, time(10, 30), tzinfo=LONDON), tick=True):
         cache.clear()
-        TermFactory(
-            school=school,
-            start_date=wednesday - timedelta(days=60),
-            end_date=wednesday + timedelta(days=60),
-            half_term_start=wednesday + timedelta(days=30),
-            half_term_end=wednesday + timedelta(days=34),
-        )
-        user = UserFactory(username="sally", first_name="Sally", last_name="Senior")
-        MembershipFactory(user=user, school=school, role=Role.SLT)
+        term_around(school, wednesday)
+        staff(school, Role.SLT, "sally", "Sally", "Senior")
         provider = approved_provider(school, dsl, wednesday, name="Riverside Skills")
         placement = PlacementFactory(
             learner=LearnerFactory(school=school, legal_first_name="Tyler", legal_last_name="Brookes"),
