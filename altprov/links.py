@@ -68,6 +68,25 @@ class LinkPage:
 _pages: dict[str, LinkPage] = {}
 
 
+@dataclass(frozen=True)
+class SubPage:
+    """A further page under a purpose's link, offered by another app (`/l/<token>/<name>/`).
+
+    The provider's register link, for one, also opens "Report a serious
+    incident" and "Raise a safeguarding concern": the provider needs no
+    other link for urgent matters, and the register (attendance) need not
+    know the app (monitoring) that serves them. `label` is the words of the
+    link to it on the purpose's page.
+    """
+
+    name: str
+    label: str
+    view: Callable[[HttpRequest, LinkToken], HttpResponse]
+
+
+_subpages: dict[str, dict[str, SubPage]] = {}
+
+
 def register(purpose: str, *, view: Callable, reissue: Callable | None = None) -> None:
     """Serve `purpose`'s links with `view`; called from the owning app's AppConfig.ready()."""
     page = LinkPage(view=view, reissue=reissue)
@@ -78,6 +97,22 @@ def register(purpose: str, *, view: Callable, reissue: Callable | None = None) -
 
 def registered(purpose: str) -> LinkPage | None:
     return _pages.get(purpose)
+
+
+def register_subpage(purpose: str, name: str, *, label: str, view: Callable) -> None:
+    """Serve `/l/<token>/<name>/` for links of `purpose` with `view`; from the owning app's ready()."""
+    if name == "fresh" or not re.fullmatch(r"[a-z][a-z-]{0,30}", name):
+        raise ImproperlyConfigured(f"Link sub-page name {name!r} is not allowed.")
+    page = SubPage(name=name, label=label, view=view)
+    found = _subpages.setdefault(purpose, {})
+    if found.get(name, page) != page:
+        raise ImproperlyConfigured(f"Link sub-page {purpose}/{name} is already registered to another view.")
+    found[name] = page
+
+
+def subpages(purpose: str) -> list[SubPage]:
+    """The further pages a purpose's link opens, for its page to offer."""
+    return list(_subpages.get(purpose, {}).values())
 
 
 def _hash(secret: str) -> str:
@@ -234,10 +269,15 @@ _STATUS = {"invalid": 404, "expired": 410, "revoked": 410}
 
 
 @_private
-def link_page(request: HttpRequest, token: str) -> HttpResponse:
-    """Every link page: resolved, checked and counted here, then answered by its purpose's view."""
+def link_page(request: HttpRequest, token: str, page_name: str = "") -> HttpResponse:
+    """Every link page: resolved, checked and counted here, then answered by its purpose's view.
+
+    With `page_name`, the sub-page of that name registered for the link's purpose.
+    """
     link, problem = resolve(token)
     page = registered(link.purpose) if link is not None else None
+    if page is not None and page_name:
+        page = _subpages.get(link.purpose, {}).get(page_name)
     if link is not None and page is None:
         link, problem = None, "invalid"
     if problem:

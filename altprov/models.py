@@ -155,6 +155,7 @@ class Membership(models.Model):
 
 class LinkPurpose(models.TextChoices):
     PROVIDER_REGISTER = "provider_register", "Provider daily register"
+    TERMLY_REVIEW = "termly_review", "Termly review"
 
 
 class LinkAudience(models.TextChoices):

@@ -66,6 +66,23 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Policy: the pastoral team arranges interventions below the school's target.
     "attendance.intervene": frozenset({HEAD, SLT, PASTORAL, DSL}),
     "attendance.export": frozenset({HEAD, SLT, ADMIN}),
+    # Monitoring (policy: "Monitoring Academic Progress, Behaviour and Pastoral
+    # Welfare"). Visits, termly reviews, incidents and review meetings are read
+    # by those who plan and monitor a learner's support.
+    "monitoring.view": frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO}),
+    # The visit proforma: the pastoral team and the visiting staff SLT appoint.
+    "monitoring.visit": frozenset({HEAD, SLT, PASTORAL, DSL}),
+    # SLT see everyone's visits and decide on ceasing after unsatisfactory reviews.
+    "monitoring.oversee": frozenset({HEAD, SLT}),
+    # A school response to a provider's termly review; requesting one again.
+    "monitoring.review": frozenset({HEAD, SLT, PASTORAL}),
+    # Any member of staff who learns of a serious incident reports it.
+    "incident.report": frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS}),
+    # Policy: the pastoral team, with SLT, decide the course of action.
+    "incident.decide": frozenset({HEAD, SLT, PASTORAL}),
+    # KCSIE: anyone may raise a concern; only the DSL (and the head) read the log.
+    "concern.raise": SCHOOL_STAFF,
+    "concern.read": frozenset({HEAD, DSL}),
 }
 
 

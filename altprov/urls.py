@@ -36,6 +36,7 @@ urlpatterns = [
     # Every link for people without an account, whatever it is for (altprov.links).
     path(f"{LINK_PREFIX[1:]}<str:token>/", links.link_page, name="link_page"),
     path(f"{LINK_PREFIX[1:]}<str:token>/fresh/", links.link_fresh, name="link_fresh"),
+    path(f"{LINK_PREFIX[1:]}<str:token>/<slug:page_name>/", links.link_page, name="link_subpage"),
     path("admin/", admin.site.urls),
     path("attendance/", include("attendance.urls")),
     path("", include("placements.urls")),

@@ -166,6 +166,11 @@ class Placement(models.Model):
     review_frequency_weeks = models.PositiveSmallIntegerField(
         "review every (weeks)", default=6, help_text="Agreed at the planning meeting."
     )
+    unsatisfactory_reviews_to_cease = models.PositiveSmallIntegerField(
+        "unsatisfactory reviews before SLT decides on ceasing",
+        default=2,
+        help_text="Agreed at the planning meeting; the policy's default is two.",
+    )
     visiting_staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -196,3 +196,48 @@ def test_the_register_is_registered_by_its_app():
     assert page is not None
     assert page.view.__module__ == "attendance.views.provider"
     assert page.reissue is not None
+
+
+# Sub-pages: another app's page under a purpose's link ------------------------------------------
+
+
+@pytest.fixture
+def urgent_page(signing_page, monkeypatch):
+    monkeypatch.setattr(links, "_subpages", {key: dict(value) for key, value in links._subpages.items()})
+    links.register_subpage(
+        "signing",
+        "urgent",
+        label="Tell us something urgent",
+        view=lambda request, link: HttpResponse("Urgent"),
+    )
+
+
+def test_a_sub_page_is_served_under_the_purposes_link_with_the_same_checks(client, urgent_page):
+    school = SchoolFactory()
+    link, token = issue_link(
+        purpose="signing", school=school, recipient_email="p@example.org", recipient_name="P"
+    )
+    url = reverse("link_subpage", kwargs={"token": token, "page_name": "urgent"})
+    response = client.get(url)
+    assert response.content == b"Urgent"
+    assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
+    assert [page.label for page in links.subpages("signing")] == ["Tell us something urgent"]
+    # A name the purpose does not have, or a wrong secret: not a valid link, and no school named.
+    missing = client.get(reverse("link_subpage", kwargs={"token": token, "page_name": "other"}))
+    assert missing.status_code == 404 and school.name not in missing.content.decode()
+    wrong = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert (
+        client.get(reverse("link_subpage", kwargs={"token": wrong, "page_name": "urgent"})).status_code == 404
+    )
+    with time_machine.travel(link.expires_at, tick=False):
+        assert client.get(url).status_code == 410
+    link.refresh_from_db()
+    assert link.use_count == 1
+
+
+def test_a_sub_page_name_is_checked_and_served_by_one_view(urgent_page):
+    with pytest.raises(ImproperlyConfigured):
+        links.register_subpage("signing", "urgent", label="Other", view=lambda request, link: HttpResponse())
+    for name in ("fresh", "Bad Name", ""):
+        with pytest.raises(ImproperlyConfigured):
+            links.register_subpage("signing", name, label="X", view=lambda request, link: HttpResponse())

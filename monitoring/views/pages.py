@@ -7,7 +7,7 @@ from altprov import flags
 from altprov.models import Role
 from altprov.roles import PERMISSIONS, roles_at
 
-from .home import home_summary
+from ..home import home_summary
 
 NEEDS_DOING_SHOWN = 20
 

@@ -1,0 +1,3 @@
+"""URLs of concerns (included under /monitoring/ in the monitoring namespace)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of incidents (included under /monitoring/ in the monitoring namespace)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of visits (included under /monitoring/ in the monitoring namespace)."""
+
+urlpatterns: list = []
