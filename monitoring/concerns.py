@@ -104,7 +104,7 @@ def raise_concern(
 
 
 def read_concern(user, pk: int, *, what: str = "concern", now: datetime | None = None) -> SafeguardingConcern:
-    """The concern `pk` for the DSL or head of its school (404 elsewhere, 403 for others); the read is recorded.
+    """The concern `pk`, for its school's DSL or head (404 elsewhere, 403 for others); the read is recorded.
 
     The one way any page, export or file download reads a concern.
     """
