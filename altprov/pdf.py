@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 
 
 def _fetcher():
-    """A fetcher that reads /static/ URLs from the project's files and refuses everything else (no network)."""
+    """A fetcher that reads /static/ URLs from the project's files and refuses anything else."""
     from weasyprint.urls import URLFetcher
 
     class StaticOnly(URLFetcher):

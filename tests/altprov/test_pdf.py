@@ -1,6 +1,5 @@
 """The one PDF function: a template and a context to an A4 document, with nothing fetched from outside."""
 
-import subprocess
 from types import SimpleNamespace
 
 import pytest
@@ -8,26 +7,19 @@ from django.template import engines
 
 from altprov.pdf import pdf_response, render_pdf
 
-
-def pdf_text(data: bytes, tmp_path) -> str:
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(data)
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+from ..pdftext import pdf_info, pdf_text
 
 
-def test_a_template_becomes_an_a4_pdf_with_the_schools_name_and_its_styles(tmp_path):
+def test_a_template_becomes_an_a4_pdf_with_the_schools_name_and_its_styles():
     data = render_pdf("pdf/base.html", {"school": SimpleNamespace(name="Northfield Academy")})
     assert data.startswith(b"%PDF")
-    text = pdf_text(data, tmp_path)
+    text = pdf_text(data)
     assert "NORTHFIELD ACADEMY" in text  # the stylesheet (upper case) was found in static/
     assert "Page 1 of 1" in text
-    info = subprocess.run(["pdfinfo", "-"], input=data, capture_output=True, check=True).stdout.decode()
-    assert "595.276 x 841.89 pts (A4)" in info
+    assert "595.276 x 841.89 pts (A4)" in pdf_info(data)
 
 
-def test_nothing_outside_the_static_files_is_fetched(tmp_path, monkeypatch):
+def test_nothing_outside_the_static_files_is_fetched(monkeypatch):
     template = engines["django"].from_string(
         '<img src="https://example.org/tracker.png"><link rel="stylesheet" href="file:///etc/passwd">'
     )

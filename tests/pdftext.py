@@ -1,0 +1,19 @@
+"""Reading PDFs in tests with poppler's tools (installed by .ci/run), as a person would see the text."""
+
+import shutil
+import subprocess
+
+
+def _run(tool: str, data: bytes, *args: str) -> str:
+    path = shutil.which(tool)
+    assert path, f"{tool} is missing: install poppler-utils"
+    return subprocess.run([path, *args], input=data, capture_output=True, check=True).stdout.decode()  # noqa: S603
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF, laid out as on the page."""
+    return _run("pdftotext", data, "-layout", "-", "-")
+
+
+def pdf_info(data: bytes) -> str:
+    return _run("pdfinfo", data, "-")
