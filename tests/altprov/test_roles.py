@@ -11,6 +11,13 @@ pytestmark = pytest.mark.django_db
 PERSONA_RIGHTS = {
     "head": set(PERMISSIONS) - {"provider.approve"},
     "slt": {
+        "monitoring.view",
+        "monitoring.visit",
+        "monitoring.oversee",
+        "monitoring.review",
+        "incident.report",
+        "incident.decide",
+        "concern.raise",
         "school.settings",
         "attendance.view",
         "attendance.record",
@@ -35,6 +42,12 @@ PERSONA_RIGHTS = {
         "history.view",
     },
     "pastoral": {
+        "monitoring.view",
+        "monitoring.visit",
+        "monitoring.review",
+        "incident.report",
+        "incident.decide",
+        "concern.raise",
         "attendance.view",
         "attendance.record",
         "attendance.contact",
@@ -49,6 +62,11 @@ PERSONA_RIGHTS = {
         "placement.meeting",
     },
     "dsl": {
+        "monitoring.view",
+        "monitoring.visit",
+        "incident.report",
+        "concern.raise",
+        "concern.read",
         "attendance.view",
         "attendance.record",
         "attendance.contact",
@@ -66,6 +84,9 @@ PERSONA_RIGHTS = {
         "history.view",
     },
     "sendco": {
+        "monitoring.view",
+        "incident.report",
+        "concern.raise",
         "attendance.view",
         "learner.view",
         "learner.edit",
@@ -76,6 +97,8 @@ PERSONA_RIGHTS = {
         "placement.view",
     },
     "admin_assistant": {
+        "incident.report",
+        "concern.raise",
         "attendance.view",
         "attendance.record",
         "attendance.contact",
@@ -88,13 +111,15 @@ PERSONA_RIGHTS = {
         "placement.view",
     },
     "exams": {
+        "incident.report",
+        "concern.raise",
         "learner.view",
         "learner.attainment.edit",
         "provider.view",
         "calendar.view",
         "placement.view",
     },
-    "finance": {"provider.view", "calendar.view", "placement.view", "placement.cost.view"},
+    "finance": {"provider.view", "calendar.view", "placement.view", "placement.cost.view", "concern.raise"},
     "board": {"provider.view", "placement.view", "placement.cost.view"},
 }
 
