@@ -23,6 +23,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='school',
-            constraint=models.CheckConstraint(condition=models.Q(('review_notice_days__gte', 1), ('review_notice_days__lte', 60)), name='school_review_notice_days_range', violation_error_message='Termly review requests are sent from 1 to 60 days before the term ends.'),
+            constraint=models.CheckConstraint(condition=models.Q(('review_notice_days__gte', 1), ('review_notice_days__lte', 60)), name='school_review_notice_days_range', violation_error_message='Send termly review requests from 1 to 60 days before the term ends.'),
         ),
     ]

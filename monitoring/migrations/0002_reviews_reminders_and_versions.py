@@ -7,7 +7,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('altprov', '0009_school_review_notice_days'),
         ('monitoring', '0001_initial'),
         ('placements', '0011_unsatisfactory_reviews_to_cease'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
