@@ -44,8 +44,8 @@ class ProviderReviewForm(ClearErrorsMixin, forms.ModelForm):
         "attendance_percent": {
             "required": "Enter the learner's attendance this term, as a percentage",
             "invalid": "Enter the attendance as a number, like 92.5",
-            "min_value": "Attendance must be 0% or more",
-            "max_value": "Attendance must be 100% or less",
+            "min_value": "Attendance must be 0%% or more",
+            "max_value": "Attendance must be 100%% or less",
             "max_digits": "Enter the attendance as a number from 0 to 100",
             "max_decimal_places": "Enter the attendance to one decimal place at most, like 92.5",
         },

@@ -43,7 +43,12 @@ def active(school, **kwargs):
 
 def mark(placement, day, code="B", status=MarkStatus.PRESENT):
     return AttendanceMark.objects.create(
-        placement=placement, school=placement.school, date=day, session="AM", status=status, code=code,
+        placement=placement,
+        school=placement.school,
+        date=day,
+        session="AM",
+        status=status,
+        code=code,
         source=Source.PROVIDER_LINK,
     )
 
