@@ -1,7 +1,7 @@
 """Staff pages of termly reviews: the list, the detail with the school response, new versions,
 sending the link again, the PDF, the placement panel and the school's notice setting."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -90,7 +90,7 @@ def test_the_list_filters_by_term_and_hides_superseded_versions(client, school, 
     with time_machine.travel(IN_TERM, tick=False):
         client.force_login(pastoral)
         page = client.get(reverse("monitoring:review_list"), {"term": term.pk}).content.decode()
-        assert page.count(f'href="/monitoring/reviews/') == 1
+        assert page.count('href="/monitoring/reviews/') == 1
         assert str(other_term.placement.learner) not in page
         page = client.get(reverse("monitoring:review_list"), {"term": spring.pk}).content.decode()
         assert str(other_term.placement.learner) in page
