@@ -30,6 +30,11 @@ class SchoolSettingsForm(ClearErrorsMixin, forms.ModelForm):
     error_messages_for = {
         "phone": {"required": "Enter the school's phone number"},
         "attendance_target": {"required": "Enter the attendance target, as a percentage"},
+        "review_notice_days": {
+            "required": "Enter how many days before the term ends termly review requests are sent",
+            "min_value": "Send termly review requests at least 1 day before the term ends",
+            "max_value": "Send termly review requests at most 60 days before the term ends",
+        },
     }
 
     class Meta:
@@ -43,6 +48,7 @@ class SchoolSettingsForm(ClearErrorsMixin, forms.ModelForm):
             "dsl_email",
             "attendance_target",
             *SCHOOL_TIMES,
+            "review_notice_days",
         ]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})} | {
             name: TimeInput() for name in SCHOOL_TIMES

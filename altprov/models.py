@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -80,6 +81,13 @@ class School(models.Model):
         help_text="Afternoon reports still missing then go to the pastoral lead. After the afternoon "
         "cut-off, between 06:00 and 18:55.",
     )
+    review_notice_days = models.PositiveSmallIntegerField(
+        "send termly review requests (days before the term ends)",
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Providers are sent the Termly Review form this many days before each term ends "
+        "(from 1 to 60).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -115,6 +123,11 @@ class School(models.Model):
                 ),
                 name="school_times_in_job_hours",
                 violation_error_message="Every attendance time must be between 06:00 and 18:55.",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_notice_days__gte=1, review_notice_days__lte=60),
+                name="school_review_notice_days_range",
+                violation_error_message="Send termly review requests from 1 to 60 days before the term ends.",
             ),
         ]
 

@@ -205,6 +205,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "placements.tasks.check_provider_evidence_task",
         "schedule": crontab(minute=0, hour="7-18", day_of_week="mon-fri"),
     },
+    # Termly reviews: requests due before the term ends, reminders and overdue
+    # flags go by the date, so one run before learners arrive is enough.
+    "request-termly-reviews": {
+        "task": "monitoring.tasks.request_termly_reviews_task",
+        "schedule": crontab(minute=30, hour=7, day_of_week="mon-fri"),
+    },
     "send-outbox": {
         "task": "altprov.tasks.send_outbox_task",
         "schedule": crontab(minute="*/2"),

@@ -1,6 +1,9 @@
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from altprov.models import School
@@ -51,6 +54,12 @@ class TermlyReview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     school_response_at = models.DateTimeField(null=True, blank=True)
+    # The last reminder emailed: 7 or 1 (days before the due date); the
+    # request itself counts as the reminders whose time had already come.
+    reminded_days_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Written by a job's conditional UPDATE, so that of two runs at once only
+    # the one whose claim a row carries emails its link.
+    claim = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -69,6 +78,14 @@ class TermlyReview(models.Model):
                 name="termly_review_submitted_complete",
             ),
             models.CheckConstraint(
+                condition=Q(version=1, supersedes__isnull=True) | Q(version__gt=1, supersedes__isnull=False),
+                name="termly_review_later_version_supersedes",
+            ),
+            models.CheckConstraint(
+                condition=Q(reminded_days_before__isnull=True) | Q(reminded_days_before__in=[7, 1]),
+                name="termly_review_reminder_stage",
+            ),
+            models.CheckConstraint(
                 condition=Q(attendance_percent__isnull=True)
                 | Q(attendance_percent__gte=0, attendance_percent__lte=100),
                 name="termly_review_attendance_range",
@@ -77,3 +94,24 @@ class TermlyReview(models.Model):
 
     def __str__(self) -> str:
         return f"Termly review, {self.placement}, {self.term}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:review_detail", args=[self.pk])
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ReviewStatus.SUBMITTED
+
+    def state(self, today: date) -> str:
+        """returned, waiting or overdue; superseded once a later version exists."""
+        if self._superseded():
+            return "superseded"
+        if self.is_submitted:
+            return "returned"
+        return "overdue" if today > self.due_date else "waiting"
+
+    def _superseded(self) -> bool:
+        try:
+            return self.superseded_by is not None
+        except TermlyReview.DoesNotExist:
+            return False

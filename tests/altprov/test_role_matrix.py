@@ -30,6 +30,7 @@ from django.utils import timezone
 from altprov.links import issue_link
 from altprov.models import LinkPurpose, LinkToken, Role
 from attendance.models import AttendanceMark, ChaseNote, MarkStatus, Source
+from monitoring.models import TermlyReview
 from placements.models import Placement, Provider, ProviderClosure, SchoolClosure, Status
 
 from ..factories import (
@@ -45,6 +46,7 @@ from ..factories import (
     approved_provider,
     missing_report,
 )
+from ..monitoring.factories import TermlyReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +148,7 @@ def make_world(school, private_media) -> SimpleNamespace:
     )
     flag = missing_report(school=school, provider=provider, day=today, session="PM")
     link, _ = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, subject=provider)
+    term = TermFactory(school=school)
     return SimpleNamespace(
         mark=mark,
         flag=flag,
@@ -158,7 +161,9 @@ def make_world(school, private_media) -> SimpleNamespace:
         evidence=evidence,
         provider_closure=ProviderClosureFactory(provider=provider),
         school_closure=SchoolClosureFactory(school=school, date=date(2026, 11, 2)),
-        term=TermFactory(school=school),
+        term=term,
+        review=TermlyReviewFactory(placement=active, term=term, returned=True),
+        waiting_review=TermlyReviewFactory(placement=planning, term=term),
         referred=placement(Status.REFERRED, "mon_am"),
         planning=planning,
         agreed=placement(Status.AGREED, "wed_am"),
@@ -555,6 +560,57 @@ MATRIX = [
     ),
     # school.settings
     Case("school_settings", none, "get", frozenset({HEAD, SLT})),
+    # monitoring.view
+    Case("monitoring:review_list", none, "get", frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO})),
+    # monitoring.view
+    Case(
+        "monitoring:review_detail",
+        lambda w: {"pk": w.review.pk},
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO}),
+        school_record=True,
+    ),
+    # monitoring.view
+    Case(
+        "monitoring:review_pdf",
+        lambda w: {"pk": w.review.pk},
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO}),
+        school_record=True,
+    ),
+    # monitoring.review
+    Case(
+        "monitoring:review_respond",
+        lambda w: {"pk": w.review.pk},
+        "post",
+        frozenset({HEAD, SLT, PASTORAL}),
+        data=lambda w: {"school_response": "Targets agreed with the provider."},
+        redirect_to=lambda w: w.review.get_absolute_url(),
+        effect=lambda w: TermlyReview.objects.filter(
+            pk=w.review.pk, school_response="Targets agreed with the provider."
+        ).exists(),
+        school_record=True,
+    ),
+    # monitoring.review
+    Case(
+        "monitoring:review_new_version",
+        lambda w: {"pk": w.review.pk},
+        "post",
+        frozenset({HEAD, SLT, PASTORAL}),
+        redirect_to=lambda w: TermlyReview.objects.get(supersedes=w.review).get_absolute_url(),
+        effect=lambda w: TermlyReview.objects.filter(supersedes=w.review).exists(),
+        school_record=True,
+    ),
+    # monitoring.review
+    Case(
+        "monitoring:review_resend",
+        lambda w: {"pk": w.waiting_review.pk},
+        "post",
+        frozenset({HEAD, SLT, PASTORAL}),
+        redirect_to=lambda w: w.waiting_review.get_absolute_url(),
+        effect=lambda w: LinkToken.objects.about(TermlyReview, [w.waiting_review.pk]).exists(),
+        school_record=True,
+    ),
     # Signed in: each user's own notifications.
     Case(
         "notifications",

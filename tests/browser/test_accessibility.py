@@ -45,7 +45,12 @@ WIDTHS = (1280, 375)
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 # GET answers that are files, not pages.
-NOT_PAGES = {"placements:evidence_file", "attendance:export_marks", "attendance:export_summary"}
+NOT_PAGES = {
+    "placements:evidence_file",
+    "attendance:export_marks",
+    "attendance:export_summary",
+    "monitoring:review_pdf",
+}
 
 # Main forms, sent empty (the browser's own checks turned off) to see their error state.
 FORMS_IN_ERROR = [
@@ -69,6 +74,7 @@ FORMS_IN_ERROR = [
     "attendance:record_marks",
     "attendance:amend_mark",
     "attendance:close_flag",
+    "monitoring:review_detail",
 ]
 
 EVERY_SESSION = {f"{day}_{s}": True for day in ("mon", "tue", "wed", "thu", "fri") for s in ("am", "pm")}
@@ -282,6 +288,20 @@ def test_link_and_public_pages_pass_axe(world, head, context_for, report, monkey
     check_at_both_widths(page, report, "password_reset_confirm")
     page.locator("main form [type=submit]").first.click()
     check_at_both_widths(page, report, "password_reset_confirm (errors)")
+    report.assert_clean()
+
+
+def test_termly_review_link_page_passes_axe_with_and_without_errors(world, context_for, report):
+    _, token = issue_link(
+        purpose=LinkPurpose.TERMLY_REVIEW, school=world.school, subject=world.waiting_review
+    )
+    page = context_for(None)
+    visit(page, reverse("link_page", kwargs={"token": token}))
+    check_at_both_widths(page, report, "termly review link")
+    page.get_by_label("Attendance this term (%)").fill("80")
+    page.get_by_role("button", name="Send the review").click()
+    expect(page.locator(".is-invalid, .invalid-feedback, .errorlist").first).to_be_attached()
+    check_at_both_widths(page, report, "termly review link (errors)")
     report.assert_clean()
 
 

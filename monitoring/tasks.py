@@ -1,0 +1,14 @@
+from datetime import datetime
+
+from celery import shared_task
+
+from .reviews import request_termly_reviews
+
+
+def _when(now: str | None) -> datetime | None:
+    return datetime.fromisoformat(now) if now else None
+
+
+@shared_task
+def request_termly_reviews_task(now: str | None = None) -> dict:
+    return request_termly_reviews(now=_when(now))
