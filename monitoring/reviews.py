@@ -27,12 +27,13 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from altprov.links import LinkRequest, issue_links, link_url
-from altprov.models import LinkPurpose, LinkToken
-from altprov.notifications import Notice, notify_all, render_text
+from altprov.models import LinkPurpose, LinkToken, Role
+from altprov.notifications import Notice, notify_all, render_text, staff_with_role
 from attendance.figures import Figures
 from attendance.models import AttendanceMark
 from placements.models import Placement, Status, Term
@@ -363,7 +364,31 @@ def submit(*, review: TermlyReview, answers: dict, now: datetime | None = None) 
     review.submitted_at = now
     review.save(update_fields=[*ANSWERS, "status", "submitted_at"])
     resolve_returned([review.pk], now=now)
+    _tell_returned(review)
     return review
+
+
+def _tell_returned(review: TermlyReview) -> None:
+    """The pastoral team and the visiting member of staff learn that the review is back, to read and answer."""
+    placement = Placement.objects.select_related("school", "learner", "provider", "visiting_staff").get(
+        pk=review.placement_id
+    )
+    users = {user.pk: user for user in staff_with_role(placement.school, Role.PASTORAL)}
+    if placement.visiting_staff and placement.visiting_staff.is_active:
+        users[placement.visiting_staff.pk] = placement.visiting_staff
+    notify_all(
+        [
+            Notice(
+                users=list(users.values()),
+                school=placement.school,
+                key=f"termly-review:{review.pk}:returned",
+                subject=f"Termly review returned: {placement.learner}",
+                template="monitoring/email/review_returned.txt",
+                context={"review": review, "placement": placement},
+                url=reverse("monitoring:review_detail", args=[review.pk]),
+            )
+        ]
+    )
 
 
 def reissue_review_link(link: LinkToken) -> None:

@@ -158,3 +158,24 @@ def test_a_new_version_withdraws_the_old_link_and_opens_with_the_answers(client,
     page = client.get(new_url).content.decode()
     assert "Laying bricks to a line" in page and "Send the review" in page
     assert "The answers you sent before are filled in" in page
+
+
+def test_the_pastoral_team_and_the_visiting_member_of_staff_are_told_it_is_back(client, review):
+    from altprov.models import Role
+
+    from ..factories import MembershipFactory, UserFactory
+
+    pastoral = UserFactory(email="pastoral@example.org")
+    MembershipFactory(user=pastoral, school=review.school, role=Role.PASTORAL)
+    visitor = UserFactory(email="visitor@example.org")
+    review.placement.visiting_staff = visitor
+    review.placement.save(update_fields=["visiting_staff"])
+    _, url = link_for(review)
+    client.post(url, ANSWERS)
+    told = Notification.objects.filter(key=f"termly-review:{review.pk}:returned")
+    assert {n.recipient for n in told} == {pastoral, visitor}
+    message = told.first()
+    assert "Robin Tutor" in message.body and "What to do" in message.body
+    assert message.url == reverse("monitoring:review_detail", args=[review.pk])
+    client.post(url, ANSWERS)
+    assert told.count() == 2
