@@ -26,9 +26,7 @@ def year(school):
 
 def test_a_placement_starting_and_ending_mid_term_counts_only_the_halves_it_runs_in(school, year):
     staff = UserFactory()
-    placement = active_placement(
-        school, start_date=date(2026, 10, 12), target_end_date=date(2027, 2, 10)
-    )
+    placement = active_placement(school, start_date=date(2026, 10, 12), target_end_date=date(2027, 2, 10))
     submitted_visit(placement, staff, date(2026, 10, 20))
 
     assert states(placement, date(2026, 12, 1)) == [
@@ -42,7 +40,11 @@ def test_a_placement_starting_and_ending_mid_term_counts_only_the_halves_it_runs
     # Spring's first half is due by the placement's end, 10 February, not the half term's.
     plan = plan_visits([placement], today=date(2027, 1, 20))[placement.pk]
     spring = plan.halves[2]
-    assert (spring.first_day, spring.due_by, spring.state) == (date(2027, 1, 4), date(2027, 2, 10), HalfState.DUE)
+    assert (spring.first_day, spring.due_by, spring.state) == (
+        date(2027, 1, 4),
+        date(2027, 2, 10),
+        HalfState.DUE,
+    )
     assert states(placement, date(2027, 1, 28))[2] == ("Spring 1", HalfState.DUE_SOON)
     assert plan.next_due is spring
 
@@ -92,7 +94,9 @@ def test_a_draft_visit_does_not_count(school, year):
 
 
 @pytest.mark.parametrize("count", [1, 20])
-def test_the_plan_takes_the_same_queries_for_1_and_20_placements(school, year, count, django_assert_num_queries):
+def test_the_plan_takes_the_same_queries_for_1_and_20_placements(
+    school, year, count, django_assert_num_queries
+):
     staff = UserFactory()
     placements = [active_placement(school, start_date=date(2026, 9, 7)) for _ in range(count)]
     for p in placements:
