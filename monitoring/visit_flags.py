@@ -75,6 +75,11 @@ class _Found:
         )
 
 
+def _caught_up(plan, half: HalfTermPlan) -> bool:
+    """A visit made late, after the half term it was due in, settles the overdue flag."""
+    return any(v.visited_on >= half.half.start for v in plan.visits)
+
+
 def _why_ended(key: str, kind: str, statuses: dict, plans: dict, today) -> str:
     placement_id, term_id, half = _parse(key)
     if statuses.get(placement_id) != Status.ACTIVE:
@@ -86,9 +91,7 @@ def _why_ended(key: str, kind: str, statuses: dict, plans: dict, today) -> str:
     if found.state == HalfState.DONE:
         return "Visit recorded"
     if kind == VISIT_OVERDUE.name:
-        if any(v.visited_on >= found.half.start for v in plan.visits):
-            return "Visit recorded"
-        return ""
+        return "Visit recorded" if _caught_up(plan, found) else ""
     if found.state == HalfState.OVERDUE:
         return "Half term ended"
     return ""
@@ -110,7 +113,11 @@ def check_visits(*, now: datetime | None = None) -> dict[str, int]:
         for half in plan.halves:
             if half.state == HalfState.DUE_SOON:
                 kind = VISIT_DUE_SOON
-            elif half.state == HalfState.OVERDUE and half.due_by >= today - OVERDUE_WITHIN:
+            elif (
+                half.state == HalfState.OVERDUE
+                and half.due_by >= today - OVERDUE_WITHIN
+                and not _caught_up(plan, half)
+            ):
                 kind = VISIT_OVERDUE
             else:
                 continue

@@ -49,7 +49,7 @@ def submitted_visit(placement, staff, day: date, **kwargs) -> Visit:
         created_by=staff,
         status=VisitStatus.SUBMITTED,
         visited_on=day,
-        visited_at=time(10, 30),
+        visited_at=kwargs.pop("visited_at", time(10, 30)),
         safeguarding_concerns=kwargs.pop("safeguarding_concerns", False),
         parent_contact=kwargs.pop("parent_contact", True),
         submitted_at=datetime.combine(day, time(12, 0), tzinfo=LONDON),
