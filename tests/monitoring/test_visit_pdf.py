@@ -1,8 +1,8 @@
 """The visit proforma as a PDF: laid out like the policy's form, A4, every field's label and answer."""
 
 import re
-from pathlib import Path
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
