@@ -74,3 +74,18 @@ def test_the_planner_takes_the_same_queries_however_many_placements(
     with django_assert_num_queries(15):
         response = client.get(URL)
     assert response.content.decode().count("Record a visit") == count
+
+
+def test_the_placement_page_shows_each_half_term_and_links_to_the_visits(
+    client, school, year, pastoral, admin_assistant
+):
+    placement = active_placement(school, visiting_staff=pastoral)
+    visit = submitted_visit(placement, pastoral, date(2026, 10, 5))
+    client.force_login(pastoral)
+    page = client.get(placement.get_absolute_url()).content.decode()
+    assert "Autumn first half 2026/27: Done" in page
+    assert reverse("monitoring:visit_detail", args=[visit.pk]) in page
+    assert "Record a visit" in page
+    client.force_login(admin_assistant)
+    page = client.get(placement.get_absolute_url()).content.decode()
+    assert 'id="visits-heading"' not in page
