@@ -211,6 +211,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "monitoring.tasks.request_termly_reviews_task",
         "schedule": crontab(minute=30, hour=7, day_of_week="mon-fri"),
     },
+    # The visit rule is by date: one run before the school day tells the
+    # visiting staff member a half term's visit is due soon or overdue.
+    "check-visits": {
+        "task": "monitoring.tasks.check_visits_task",
+        "schedule": crontab(minute=15, hour=7, day_of_week="mon-fri"),
+    },
     "send-outbox": {
         "task": "altprov.tasks.send_outbox_task",
         "schedule": crontab(minute="*/2"),

@@ -1,12 +1,23 @@
 """Every lookup of a monitoring record goes through here, scoped to the user's schools.
 
 A record of a school where the user holds no role answers 404; one at their
-school that their role may not act on answers 403.
+school that their role may not act on answers 403 (altprov.access).
 """
+
+from django.http import Http404
 
 from altprov.access import get_for_user
 
-from .models import TermlyReview
+from .models import TermlyReview, Visit, VisitStatus
+
+VISIT_RELATED = (
+    "school",
+    "placement__learner",
+    "placement__provider",
+    "placement__site",
+    "staff",
+    "created_by",
+)
 
 
 def get_review_for_user(user, pk: int, *, perm: str = "monitoring.view") -> TermlyReview:
@@ -21,3 +32,23 @@ def get_review_for_user(user, pk: int, *, perm: str = "monitoring.view") -> Term
         "superseded_by",
     )
     return get_for_user(queryset, user, pk, perm=perm, view_perm="monitoring.view")
+
+
+def get_visit_for_user(user, pk: int) -> Visit:
+    """A submitted visit for anyone who may read monitoring records; a draft only for the one writing it."""
+    visit = get_for_user(
+        Visit.objects.select_related(*VISIT_RELATED, "concern"), user, pk, perm="monitoring.view"
+    )
+    if visit.status == VisitStatus.DRAFT and visit.created_by_id != user.pk:
+        raise Http404
+    return visit
+
+
+def get_draft_for_user(user, pk: int) -> Visit:
+    """The user's own draft visit (404 for anyone else's, and once submitted)."""
+    return get_for_user(
+        Visit.objects.select_related(*VISIT_RELATED).filter(created_by=user, status=VisitStatus.DRAFT),
+        user,
+        pk,
+        perm="monitoring.visit",
+    )

@@ -8,8 +8,8 @@ class MonitoringConfig(AppConfig):
         from altprov.links import register
         from altprov.models import LinkPurpose
 
-        # Registers the overdue-review flag kind, so every process knows its label.
-        from . import review_flags  # noqa: F401
+        # Flag kinds register at import, so every process knows their labels.
+        from . import review_flags, visit_flags  # noqa: F401
         from .reviews import reissue_review_link
         from .views.reviews import review_link
 

@@ -369,7 +369,7 @@ def submit(*, review: TermlyReview, answers: dict, now: datetime | None = None) 
 
 
 def _tell_returned(review: TermlyReview) -> None:
-    """The pastoral team and the visiting member of staff learn that the review is back, to read and answer."""
+    """The pastoral team and the visiting member of staff learn the review is back, to read and answer."""
     placement = Placement.objects.select_related("school", "learner", "provider", "visiting_staff").get(
         pk=review.placement_id
     )

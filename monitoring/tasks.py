@@ -3,6 +3,7 @@ from datetime import datetime
 from celery import shared_task
 
 from .reviews import request_termly_reviews
+from .visit_flags import check_visits
 
 
 def _when(now: str | None) -> datetime | None:
@@ -12,3 +13,8 @@ def _when(now: str | None) -> datetime | None:
 @shared_task
 def request_termly_reviews_task(now: str | None = None) -> dict:
     return request_termly_reviews(now=_when(now))
+
+
+@shared_task
+def check_visits_task(now: str | None = None) -> dict:
+    return check_visits(now=_when(now))

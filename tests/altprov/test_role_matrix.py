@@ -30,7 +30,7 @@ from django.utils import timezone
 from altprov.links import issue_link
 from altprov.models import LinkPurpose, LinkToken, Role
 from attendance.models import AttendanceMark, ChaseNote, MarkStatus, Source
-from monitoring.models import TermlyReview
+from monitoring.models import TermlyReview, Visit, VisitStatus
 from placements.models import Placement, Provider, ProviderClosure, SchoolClosure, Status
 
 from ..factories import (
@@ -147,9 +147,21 @@ def make_world(school, private_media) -> SimpleNamespace:
         entered_by=checker,
     )
     flag = missing_report(school=school, provider=provider, day=today, session="PM")
+    visit = Visit.objects.create(
+        school=school,
+        placement=active,
+        staff=checker,
+        created_by=checker,
+        status=VisitStatus.SUBMITTED,
+        visited_on=today,
+        safeguarding_concerns=False,
+        parent_contact=True,
+        submitted_at=timezone.now(),
+    )
     link, _ = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, subject=provider)
     term = TermFactory(school=school)
     return SimpleNamespace(
+        visit=visit,
         mark=mark,
         flag=flag,
         link=link,
@@ -560,6 +572,36 @@ MATRIX = [
     ),
     # school.settings
     Case("school_settings", none, "get", frozenset({HEAD, SLT})),
+    # monitoring.visit
+    Case("monitoring:visit_list", none, "get", frozenset({HEAD, SLT, PASTORAL, DSL})),
+    # monitoring.visit
+    Case(
+        "monitoring:visit_start",
+        placement("active"),
+        "post",
+        frozenset({HEAD, SLT, PASTORAL, DSL}),
+        redirect_to=lambda w: reverse(
+            "monitoring:visit_edit", args=[Visit.objects.filter(status=VisitStatus.DRAFT).latest("pk").pk]
+        ),
+        effect=lambda w: Visit.objects.filter(placement=w.active, status=VisitStatus.DRAFT).exists(),
+        school_record=True,
+    ),
+    # monitoring.view
+    Case(
+        "monitoring:visit_detail",
+        lambda w: {"pk": w.visit.pk},
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO}),
+        school_record=True,
+    ),
+    # monitoring.view
+    Case(
+        "monitoring:visit_pdf",
+        lambda w: {"pk": w.visit.pk},
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO}),
+        school_record=True,
+    ),
     # monitoring.view
     Case("monitoring:review_list", none, "get", frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO})),
     # monitoring.view

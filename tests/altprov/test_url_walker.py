@@ -31,7 +31,10 @@ PUBLIC_POST_ONLY = {"logout", "link_fresh"}
 # Links for people without an account: no login, the token is the credential;
 # a made-up token answers 404 ("This link is not valid").
 PUBLIC_LINKS = {"link_page", "link_subpage"}
-PUBLIC = PUBLIC_GET | PUBLIC_POST_ONLY | PUBLIC_LINKS
+# Answer JSON to a page's script: signed out, 401 (not the login page), so the
+# page can keep what was typed and say to sign in again.
+JSON_401 = {"monitoring:visit_draft"}
+PUBLIC = PUBLIC_GET | PUBLIC_POST_ONLY | PUBLIC_LINKS | JSON_401
 
 SKIPPED_NAMESPACES = {"admin"}
 
@@ -113,8 +116,16 @@ def test_anonymous_user_is_sent_to_login(client, name, params, method):
 def test_public_url_answers_anonymous_user(client, name):
     params = next(found for route_name, _, found in ROUTES if route_name == name)
     response = client.get(build_url(name, params))
-    expected = 405 if name in PUBLIC_POST_ONLY else 404 if name in PUBLIC_LINKS else 200
+    expected = 405 if name in PUBLIC_POST_ONLY | JSON_401 else 404 if name in PUBLIC_LINKS else 200
     assert response.status_code == expected, response.get("Location")
+
+
+@pytest.mark.parametrize("name", sorted(JSON_401))
+def test_json_endpoint_answers_401_to_anonymous_user(client, name):
+    params = next(found for route_name, _, found in ROUTES if route_name == name)
+    response = client.post(build_url(name, params))
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
 
 
 def test_anonymous_logout_post_does_not_ask_for_login(client):

@@ -33,6 +33,7 @@ from altprov import links
 from altprov.links import issue_link
 from altprov.models import LinkPurpose, LinkToken
 from altprov.notifications import notify
+from monitoring.models import Visit
 from placements.models import Status, Term
 
 from ..altprov.test_role_matrix import MATRIX, ROLES, make_world
@@ -50,6 +51,7 @@ NOT_PAGES = {
     "attendance:export_marks",
     "attendance:export_summary",
     "monitoring:review_pdf",
+    "monitoring:visit_pdf",
 }
 
 # Main forms, sent empty (the browser's own checks turned off) to see their error state.
@@ -223,6 +225,19 @@ def test_forms_in_their_error_state_pass_axe(world, head, context_for, report):
         form.locator("[type=submit]").first.click()
         expect(page.locator(".is-invalid, .invalid-feedback, .errorlist").first).to_be_attached()
         check_at_both_widths(page, report, f"head {name} (errors)")
+    report.assert_clean()
+
+
+def test_the_visit_form_in_its_error_state_passes_axe(world, head, context_for, report):
+    # A draft is its author's alone, so the form is not among the matrix's pages: the head opens their own.
+    draft = Visit.objects.create(school=world.school, placement=world.active, staff=head, created_by=head)
+    page = context_for(head)
+    visit(page, reverse("monitoring:visit_edit", kwargs={"pk": draft.pk}))
+    check_at_both_widths(page, report, "head visit_edit")
+    page.locator("#id_visited_on").fill("")
+    page.get_by_role("button", name="Submit the visit").click()
+    expect(page.locator(".is-invalid, .invalid-feedback").first).to_be_attached()
+    check_at_both_widths(page, report, "head visit_edit (errors)")
     report.assert_clean()
 
 
