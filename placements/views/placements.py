@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from altprov.history import COST_FIELDS, history_rows
 from altprov.roles import perms_at, require_perm, school_ids
 
+from .. import attention as attention_for
 from ..access import get_placement_for_user, sees_learner_needs
 from ..filters import PlacementFilterForm
 from ..forms import (
@@ -64,6 +65,7 @@ def placement_list(request: HttpRequest) -> HttpResponse:
             "status_choices": Status.choices,
             "providers": form.fields["provider"].queryset.only("pk", "name"),
             "visitors": form.fields["visiting"].queryset,
+            "attention": attention_for.placements(school),
         },
     )
 

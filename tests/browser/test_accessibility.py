@@ -316,6 +316,17 @@ def test_the_menu_works_without_javascript(world, head, context_for, report, wid
     visit(page, reverse("attendance:today"))
     expect(page.locator("html")).to_have_class("no-js")
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    # The sections' names are plain labels over their links, not buttons that do nothing.
+    nav = page.locator("#main-nav")
+    expect(nav.get_by_role("button")).to_have_count(1)  # "Log out"
+    expect(nav.get_by_role("button", name="Log out")).to_be_visible()
+    for section in ["Attendance", "Learners and placements", "School"]:
+        name = nav.locator(".section-name", has_text=section)
+        expect(name).to_be_visible()
+        assert name.evaluate("el => el.tagName") == "SPAN"
+        expect(nav.get_by_role("list", name=section)).to_be_visible()
+    expect(nav.locator(".section-name", has_text="Attendance")).to_have_attribute("aria-current", "true")
+    expect(page.locator("[aria-expanded]:visible")).to_have_count(0)
     links = page.locator("#main-nav a")
     assert links.evaluate_all("links => links.map(a => a.getAttribute('href'))") == expected
     for link in links.all():
