@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from altprov.roles import perms_at, require_perm
+from altprov.templatetags.altprov_tags import day_words
 
 from .. import attention as attention_for
 from ..access import get_closure_for_user, get_term_for_user
@@ -71,7 +72,7 @@ def closure_create(request: HttpRequest) -> HttpResponse:
     form = SchoolClosureForm(request.POST or None, instance=SchoolClosure(school=request.school))
     if request.method == "POST" and form.is_valid():
         closure = form.save()
-        messages.success(request, f"Closure on {closure.date:%d/%m/%Y} recorded.")
+        messages.success(request, f"The closure {day_words(closure.date, 'on')} is recorded.")
         return redirect("placements:calendar_overview")
     return render(
         request,
@@ -88,5 +89,5 @@ def closure_create(request: HttpRequest) -> HttpResponse:
 def closure_delete(request: HttpRequest, pk: int) -> HttpResponse:
     closure = get_closure_for_user(request.user, pk)
     closure.delete()
-    messages.success(request, f"The closure on {closure.date:%d/%m/%Y} has been removed.")
+    messages.success(request, f"The closure {day_words(closure.date, 'on')} has been removed.")
     return redirect("placements:calendar_overview")
