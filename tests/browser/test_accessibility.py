@@ -242,9 +242,12 @@ def test_refused_steps_pass_axe(world, head, dsl, context_for, report):
     expect(page.get_by_role("alert")).to_contain_text("target")
     check_at_both_widths(page, report, "head agree (refused)")
 
-    # Activate while checks are unmet: no button, the reasons instead; and a POST sent anyway is refused.
+    # Activate while checks are unmet (a provider the school has not approved): no button, the
+    # reasons instead; and a POST sent anyway is refused.
     agreed = PlacementFactory(
-        learner=LearnerFactory(school=world.school), provider=world.provider, status=Status.AGREED
+        learner=LearnerFactory(school=world.school),
+        provider=ProviderFactory(name="Not Approved Here Ltd"),
+        status=Status.AGREED,
     )
     visit(page, agreed.get_absolute_url())
     expect(page.locator("#activation-problems")).to_be_visible()
@@ -261,7 +264,7 @@ def test_refused_steps_pass_axe(world, head, dsl, context_for, report):
         }""",
         reverse("placements:placement_activate", kwargs={"pk": agreed.pk}),
     )
-    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.get_by_role("alert").first).to_contain_text("not approved")
     check_at_both_widths(page, report, "head activate (refused)")
 
     # Approve a provider whose evidence is not complete: the reasons, and no Approve to press.
