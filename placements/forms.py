@@ -602,6 +602,26 @@ class PlacementForm(ScopedModelForm):
             self.add_error("team_teach_understood", warning)
         return cleaned
 
+    def team_teach_hints(self) -> dict[str, str]:
+        """For static/js/team-teach.js, which warns as soon as the provider is chosen: the providers
+        without Team Teach trained staff and the learners with a behaviour risk assessment (ids,
+        space-separated). Empty where the check cannot be made or the user may not see learners' needs:
+        the warning on saving stays for them, and without JavaScript."""
+        if not self.sees_needs or self.fields["provider"].disabled:
+            return {}
+        if "learner" in self.fields:
+            learners = self.fields["learner"].queryset.filter(behaviour_risk_assessment=True)
+            risk = list(learners.values_list("pk", flat=True))
+        else:
+            risk = [self.instance.learner_id] if self.instance.learner.behaviour_risk_assessment else []
+        untrained = Provider.objects.filter(team_teach_trained=False).values_list("pk", flat=True)
+        return {
+            "untrained": " ".join(map(str, untrained)),
+            "risk": " ".join(map(str, risk)),
+            "learner": "" if "learner" in self.fields else str(self.instance.learner_id),
+            "initial": str(self.instance.provider_id or "") if self.instance.pk else "",
+        }
+
     @property
     def team_teach_warning(self) -> str:
         """At referral, not first at agreement: a learner with a behaviour risk assessment

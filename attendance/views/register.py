@@ -6,11 +6,14 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from altprov.roles import require_perm
 
 from ..forms.staff import DateRangeForm, this_week
 from ..register_grid import build_grid
+
+WORDS = "l j F Y"  # dates in a sentence: "Monday 30 November 2026"
 
 
 @require_perm("attendance.view")
@@ -23,7 +26,9 @@ def register_grid(request: HttpRequest) -> HttpResponse:
             start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         else:
             messages.error(
-                request, f"Those dates cannot be shown: showing {start:%d/%m/%Y} to {end:%d/%m/%Y} instead."
+                request,
+                f"Those dates cannot be shown: showing {date_format(start, WORDS)} "
+                f"to {date_format(end, WORDS)} instead.",
             )
     span = timedelta(days=(end - start).days + 1)
     step = timedelta(days=7) if span <= timedelta(days=7) else span

@@ -15,6 +15,7 @@ from altprov.links import revoke
 from altprov.models import School
 from altprov.redirects import safe_next
 from altprov.roles import require_perm
+from altprov.templatetags.altprov_tags import day_words
 from placements.models import Placement, Provider, ProviderClosure
 from placements.schedule import expected_sessions
 
@@ -241,7 +242,7 @@ def _record_rows(
         parts.append(f"{len(result.created)} mark{'s' if len(result.created) != 1 else ''} recorded")
     if result.amended:
         parts.append(f"{len(result.amended)} amended")
-    messages.success(request, f"{', '.join(parts) or 'Nothing changed'} for {day:%A %d/%m/%Y}.")
+    messages.success(request, f"{', '.join(parts) or 'Nothing changed'} for {day_words(day)}.")
     return True
 
 

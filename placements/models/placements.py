@@ -387,6 +387,8 @@ class Placement(models.Model):
     def lapsed_approval(self, *, today: date | None = None) -> str:
         """While active: why and since when the school's approval of the provider has lapsed ("" if it holds).
 
+        In words, for the placement page ("Approval of X lapsed on Tuesday 1 December 2026: ...").
+
         It names the provider and the evidence, never the learner, so every
         role that may see the placement may read it.
         """
@@ -401,7 +403,7 @@ class Placement(models.Model):
         if not causes:
             return ""
         approval.provider = self.provider
-        return approval.describe_lapse(causes, naming_provider=True)
+        return approval.describe_lapse(causes, naming_provider=True, in_words=True)
 
     def activation_problems(self, *, today: date | None = None, sees_needs: bool = True) -> list[str]:
         """Every reason the placement cannot become active (DESIGN: the placement lifecycle),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from altprov.models import Flag, School
+from altprov.templatetags.altprov_tags import day_words
 
 from ..validators import validate_ukprn, validate_urn
 
@@ -250,6 +251,10 @@ class EvidenceItem(models.Model):
         return EvidenceStatus.COMPLETE
 
 
+def _on(day: date, in_words: bool) -> str:
+    return day_words(day, "on") if in_words else f"on {day:%d/%m/%Y}"
+
+
 @dataclass(frozen=True)
 class LapseCause:
     """A mandatory item that makes an approval lapse: expired (with its expiry date) or missing."""
@@ -258,9 +263,13 @@ class LapseCause:
     expires_on: date | None  # None: never recorded
 
     def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self, *, in_words: bool = False) -> str:
+        """ "Insurance expired on 30/11/2026", or on a page "... expired on Monday 30 November 2026"."""
         if self.expires_on is None:
             return f"{self.evidence_type.name} missing"
-        return f"{self.evidence_type.name} expired on {self.expires_on:%d/%m/%Y}"
+        return f"{self.evidence_type.name} expired {_on(self.expires_on, in_words)}"
 
     @property
     def lapsed_on(self) -> date | None:
@@ -296,20 +305,23 @@ class ProviderApproval(models.Model):
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
-    def describe_lapse(self, causes: list[LapseCause], *, naming_provider: bool = False) -> str:
+    def describe_lapse(
+        self, causes: list[LapseCause], *, naming_provider: bool = False, in_words: bool = False
+    ) -> str:
         """Why and since when the approval has lapsed, e.g. "Approval lapsed on 01/12/2026: Risk
-        assessments expired on 30/11/2026."
+        assessments expired on 30/11/2026."; `in_words` for a page's sentence: "Approval lapsed on
+        Tuesday 1 December 2026: ..." (numeric dates stay in flag summaries and emails).
 
         Dated only when every cause has a date: a missing item says nothing
         of when it went missing.
         """
         what = f"Approval of {self.provider}" if naming_provider else "Approval"
-        why = "; ".join(str(cause) for cause in causes)
+        why = "; ".join(cause.describe(in_words=in_words) for cause in causes)
         dates = [cause.lapsed_on for cause in causes]
         if not all(dates):
             return f"{what} has lapsed: {why}."
         since = max(min(dates), timezone.localdate(self.approved_at))
-        return f"{what} lapsed on {since:%d/%m/%Y}: {why}."
+        return f"{what} lapsed {_on(since, in_words)}: {why}."
 
 
 class ProviderReview(models.Model):

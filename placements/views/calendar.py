@@ -5,8 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from altprov.roles import require_perm
+from altprov.roles import perms_at, require_perm
+from altprov.templatetags.altprov_tags import day_words
 
+from .. import attention as attention_for
 from ..access import get_closure_for_user, get_term_for_user
 from ..forms import SchoolClosureForm, TermForm
 from ..models import ProviderClosure, SchoolClosure, Term
@@ -16,15 +18,23 @@ from ..models import ProviderClosure, SchoolClosure, Term
 def calendar_overview(request: HttpRequest) -> HttpResponse:
     school = request.school
     today = timezone.localdate()
+    terms = list(Term.objects.filter(school=school).order_by("start_date"))
+    provider_closures = list(
+        ProviderClosure.objects.filter(school=school, end_date__gte=today).select_related("provider")
+    )
     return render(
         request,
         "placements/calendar.html",
         {
-            "terms": Term.objects.filter(school=school).order_by("start_date"),
+            "terms": terms,
             "closures": SchoolClosure.objects.filter(school=school, date__gte=today.replace(month=1, day=1)),
-            "provider_closures": ProviderClosure.objects.filter(
-                school=school, end_date__gte=today
-            ).select_related("provider"),
+            "provider_closures": provider_closures,
+            "attention": attention_for.calendar(
+                terms,
+                provider_closures,
+                today=today,
+                can_edit="calendar.edit" in perms_at(request.user, school.pk),
+            ),
         },
     )
 
@@ -62,7 +72,7 @@ def closure_create(request: HttpRequest) -> HttpResponse:
     form = SchoolClosureForm(request.POST or None, instance=SchoolClosure(school=request.school))
     if request.method == "POST" and form.is_valid():
         closure = form.save()
-        messages.success(request, f"Closure on {closure.date:%d/%m/%Y} recorded.")
+        messages.success(request, f"The closure {day_words(closure.date, 'on')} is recorded.")
         return redirect("placements:calendar_overview")
     return render(
         request,
@@ -79,5 +89,5 @@ def closure_create(request: HttpRequest) -> HttpResponse:
 def closure_delete(request: HttpRequest, pk: int) -> HttpResponse:
     closure = get_closure_for_user(request.user, pk)
     closure.delete()
-    messages.success(request, f"The closure on {closure.date:%d/%m/%Y} has been removed.")
+    messages.success(request, f"The closure {day_words(closure.date, 'on')} has been removed.")
     return redirect("placements:calendar_overview")

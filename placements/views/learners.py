@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from altprov.history import history_rows
 from altprov.roles import perms_at, require_perm
 
+from .. import attention as attention_for
 from ..access import get_learner_for_user, sees_learner_needs
 from ..filters import LearnerFilterForm
 from ..forms import AttainmentForm, ContactFormSet, LearnerForm
@@ -55,6 +56,7 @@ def learner_list(request: HttpRequest) -> HttpResponse:
             "status_choices": Status.choices,
             "years": range(1, 15),
             "filters": form.shown(),
+            "attention": attention_for.learners(school),
         },
     )
 

@@ -10,7 +10,9 @@ from django.views.decorators.http import require_POST
 
 from altprov.history import COST_FIELDS, history_rows
 from altprov.roles import perms_at, require_perm, school_ids
+from altprov.templatetags.altprov_tags import day_words
 
+from .. import attention as attention_for
 from ..access import get_placement_for_user, sees_learner_needs
 from ..filters import PlacementFilterForm
 from ..forms import (
@@ -64,6 +66,7 @@ def placement_list(request: HttpRequest) -> HttpResponse:
             "status_choices": Status.choices,
             "providers": form.fields["provider"].queryset.only("pk", "name"),
             "visitors": form.fields["visiting"].queryset,
+            "attention": attention_for.placements(school),
         },
     )
 
@@ -139,7 +142,7 @@ def placement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             done = "The placement has been updated."
             if placement.status == Status.ACTIVE and form.timetable_changed:
-                done += f" The new sessions apply from {form.cleaned_data['timetable_from']:%A %d/%m/%Y}."
+                done += f" The new sessions apply from {day_words(form.cleaned_data['timetable_from'])}."
             messages.success(request, done)
             return redirect(placement)
     return render(

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from altprov.history import COST_FIELDS, history_rows
 from altprov.roles import perms_at, require_perm, school_ids
 
+from .. import attention as attention_for
 from ..access import get_evidence_for_user, get_provider_for_user, sees_learner_needs
 from ..forms import (
     ApprovalForm,
@@ -58,17 +59,31 @@ def approval_state(approval: ProviderApproval | None, evidence_status: str) -> s
     return "Approved"
 
 
+def _school_approval(provider: Provider) -> ProviderApproval | None:
+    return provider.school_approvals[0] if provider.school_approvals else None
+
+
 @require_perm("provider.view")
 def provider_list(request: HttpRequest) -> HttpResponse:
     school = request.school
     today = timezone.localdate()
     types = list(EvidenceType.objects.all())
-    providers = Provider.objects.search(request.GET.get("q", "")).prefetch_related(
+    loaded = Provider.objects.prefetch_related(
         Prefetch(
             "evidence_items",
             EvidenceItem.objects.only("provider_id", "evidence_type_id", "date_received", "expires_on"),
         ),
         Prefetch("approvals", ProviderApproval.objects.filter(school=school), to_attr="school_approvals"),
+    )
+    # Every provider, for the line of what needs attention; the list itself when no name is searched.
+    everyone = list(loaded)
+    q = request.GET.get("q", "").strip()
+    providers = list(loaded.search(q)) if q else everyone
+    attention = attention_for.providers(
+        [
+            (status := p.evidence_status(types, today=today), approval_state(_school_approval(p), status))
+            for p in everyone
+        ]
     )
     status_filter = request.GET.get("evidence", "")
     if status_filter in EvidenceStatus.values:
@@ -78,7 +93,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     rows = []
     for provider in page:
         status = provider.evidence_status(types, today=today)
-        approval = provider.school_approvals[0] if provider.school_approvals else None
+        approval = _school_approval(provider)
         rows.append(
             {
                 "provider": provider,
@@ -96,6 +111,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "rows": rows,
+            "attention": attention,
             "q": request.GET.get("q", ""),
             "evidence": status_filter,
             "evidence_choices": EvidenceStatus.choices,
@@ -157,7 +173,7 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rag": RAG[status],
             "approval": approval,
             "approval_state": state,
-            "lapse": approval.describe_lapse(provider.lapse_causes(types, today=today))
+            "lapse": approval.describe_lapse(provider.lapse_causes(types, today=today), in_words=True)
             if state == "Lapsed"
             else "",
             "reviews": provider.reviews.filter(school=school).select_related("reviewer")[:10],

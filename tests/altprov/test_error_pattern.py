@@ -5,12 +5,13 @@ is kept. Optional fields say "(optional)"; required ones carry no asterisk.
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pytest
 from django import forms
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,8 +39,11 @@ SUMMARY = re.compile(
 LINK = re.compile(r'<a class="alert-link" href="#([^"]+)">([^<]+)</a>')
 
 
-def error_page(body: str) -> list[tuple[str, str]]:
-    """The summary's links (field id, message), after checking the pattern around them."""
+def error_page(body: str, form_wide: Collection[str] = ()) -> list[tuple[str, str]]:
+    """The summary's links (field id, message), after checking the pattern around them.
+
+    A form-wide error (one starting with a string in `form_wide`) is shown once, in the summary only.
+    """
     assert re.search(r"<title>Error: ", body), "the title does not start with Error:"
     summary = SUMMARY.search(body)
     assert summary, "no error summary"
@@ -48,10 +52,32 @@ def error_page(body: str) -> list[tuple[str, str]]:
     assert links, "the summary links to no field"
     for field_id, message in links:
         assert f'id="{field_id}"' in body, f"the summary links to #{field_id}, which is not on the page"
+        if message.startswith(tuple(form_wide)):
+            assert body.count(message) == 1, f"{message!r} is shown again outside the summary"
+            continue
         # Said twice: in the summary and beside the field.
         assert body.count(message) >= 2, f"{message!r} is not shown beside its field"
+        assert_label_error_input(body, field_id)
     assert "asteriskField" not in body
     return links
+
+
+def assert_label_error_input(body: str, field_id: str) -> None:
+    """The field's label (or its group's legend), then its error message, then the input (GOV.UK)."""
+    group = re.sub(r"_0$", "", field_id)
+    error = body.index(f'id="{group}_error"')
+    field = re.search(rf'<(input|select|textarea)\b[^>]*\bid="{field_id}"', body)
+    assert field, f"no input #{field_id}"
+    assert error < field.start(), f"the error for #{field_id} comes after its input"
+    if field_id.endswith("_0"):
+        label = body.rfind("<legend", 0, error)
+    else:
+        label = body.find(f'for="{field_id}"')
+        if 'type="checkbox"' in field[0]:
+            # A single box: its label is beside it, after the message.
+            assert label > field.start(), f"the label of #{field_id} is not beside its box"
+            return
+    assert -1 < label < error, f"the error for #{field_id} comes before its label"
 
 
 @dataclass
@@ -362,7 +388,33 @@ def test_the_summary_links_a_group_of_radios_to_its_first_option(school):
 
 def test_a_failed_login_uses_the_same_summary(client, head):
     body = client.post(reverse("login"), {"username": head.username, "password": "wrong"}).content.decode()
-    [(field_id, message)] = error_page(body)
+    [(field_id, message)] = error_page(body, form_wide=["Please enter a correct username"])
     assert field_id == "id_username"
     assert message.startswith("Please enter a correct username and password")
     assert f'value="{head.username}"' in body
+
+
+def test_each_kind_of_field_shows_its_label_hint_error_and_input_in_that_order():
+    class Form(ClearErrorsMixin, forms.Form):
+        name = forms.CharField(help_text="As on the birth certificate")
+        born = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+        note = forms.CharField(widget=forms.Textarea)
+        room = forms.ChoiceField(choices=[("a", "A")])
+        session = forms.ChoiceField(choices=[("am", "AM"), ("pm", "PM")], widget=forms.RadioSelect)
+        days = forms.MultipleChoiceField(choices=[("mon", "Mon")], widget=forms.CheckboxSelectMultiple)
+        agreed = forms.BooleanField(label="I agree")
+        letter = forms.FileField()
+
+        def clean(self):
+            raise forms.ValidationError("Something about the whole form")
+
+    form = Form({"room": "z"})
+    body = Template("{% load crispy_forms_tags %}{{ form|crispy }}").render(Context({"form": form}))
+    for bound in form:
+        assert bound.errors, bound.name
+        assert_label_error_input(body, bound.id_for_label or f"{bound.auto_id}_0")
+    # The hint before the message, both before the input.
+    assert body.index("As on the birth certificate") < body.index('id="id_name_error"')
+    # A form-wide error is left to the summary.
+    assert "Something about the whole form" not in body
+    assert "alert" not in body

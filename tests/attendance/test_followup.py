@@ -283,7 +283,7 @@ def test_learner_page_lists_amendments_interventions_and_contacts(
     client.force_login(pastoral)
     body = client.get(reverse("attendance:learner_attendance", args=[p.learner_id])).content.decode()
     assert "N → I" in body and "Mother rang: appointment" in body and str(admin_assistant) in body
-    assert "Home visit" in body and "due 09/12/2026" in body
+    assert "Home visit" in body and "due Wednesday 9 December 2026" in body
     assert "Absent Monday AM" in body
     assert reverse("attendance:intervention_create", args=[p.learner_id]) in body
     assert reverse("attendance:parent_contact_create", args=[p.learner_id]) in body

@@ -89,7 +89,10 @@ def test_bad_dates_say_why_and_show_this_week(client, admin_assistant, active_pl
     client.force_login(admin_assistant)
     body = client.get(GRID, {"start": start, "end": end}).content.decode()
     assert message in body
-    assert "Those dates cannot be shown: showing 30/11/2026 to 04/12/2026 instead." in body
+    assert (
+        "Those dates cannot be shown: showing Monday 30 November 2026 to Friday 4 December 2026 instead."
+        in body
+    )
     assert "Register, 30 Nov to 4 Dec 2026" in body
     assert f'value="{start}"' in body
 

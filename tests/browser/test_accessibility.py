@@ -37,7 +37,7 @@ from monitoring.models import Visit
 from placements.models import Status, Term
 
 from ..altprov.test_role_matrix import MATRIX, ROLES, make_world
-from ..factories import LearnerFactory, PlacementFactory
+from ..factories import LearnerFactory, PlacementFactory, ProviderFactory
 from .axe import Report
 from .keyboard import tab_through
 
@@ -77,7 +77,11 @@ FORMS_IN_ERROR = [
     "attendance:amend_mark",
     "attendance:close_flag",
     "monitoring:review_detail",
+    "placements:learner_edit",
+    "placements:term_edit",
 ]
+# The same, for the DSL's forms. (The attainment form has one optional box: it has no error state.)
+DSL_FORMS_IN_ERROR = ["placements:provider_withdraw"]
 
 EVERY_SESSION = {f"{day}_{s}": True for day in ("mon", "tue", "wed", "thu", "fri") for s in ("am", "pm")}
 
@@ -208,23 +212,76 @@ def test_every_page_the_role_reaches_passes_axe(world, role_user, context_for, r
     report.assert_clean()
 
 
-def test_forms_in_their_error_state_pass_axe(world, head, context_for, report):
-    page = context_for(head)
+def send_empty(page: Page, url: str) -> None:
+    """The page's main form sent with every typed field emptied, the browser's own checks turned off."""
+    visit(page, url)
+    form = page.locator("main form[method=post]").filter(has=page.locator("[type=submit]")).first
+    form.evaluate(
+        """form => {
+            form.noValidate = true;
+            const typed = "input[type=text], input[type=date], input[type=email], input[type=tel], "
+                + "input[type=number], textarea";
+            for (const field of form.querySelectorAll(typed)) field.value = "";
+        }"""
+    )
+    form.locator("[type=submit]").first.click()
+    expect(page.locator(".is-invalid, .invalid-feedback, .errorlist").first).to_be_attached()
+
+
+def test_forms_in_their_error_state_pass_axe(world, head, dsl, context_for, report):
     kwargs = {case.url_name: case.kwargs(world) for case in MATRIX if case.method == "get"}
-    for name in FORMS_IN_ERROR:
-        visit(page, reverse(name, kwargs=kwargs[name]))
-        form = page.locator("main form[method=post]").filter(has=page.locator("[type=submit]")).first
-        form.evaluate(
-            """form => {
-                form.noValidate = true;
-                const typed = "input[type=text], input[type=date], input[type=email], input[type=tel], "
-                    + "input[type=number], textarea";
-                for (const field of form.querySelectorAll(typed)) field.value = "";
-            }"""
-        )
-        form.locator("[type=submit]").first.click()
-        expect(page.locator(".is-invalid, .invalid-feedback, .errorlist").first).to_be_attached()
-        check_at_both_widths(page, report, f"head {name} (errors)")
+    for user, names in [(head, FORMS_IN_ERROR), (dsl, DSL_FORMS_IN_ERROR)]:
+        page = context_for(user)
+        for name in names:
+            send_empty(page, reverse(name, kwargs=kwargs[name]))
+            check_at_both_widths(page, report, f"{user.username} {name} (errors)")
+    report.assert_clean()
+
+
+def test_refused_steps_pass_axe(world, head, dsl, context_for, report):
+    """Agree, activate and approve when they cannot succeed: the reasons, said as what to do."""
+    page = context_for(head)
+    # Agree with no targets: refused, the reasons in an alert on the placement page.
+    planning = PlacementFactory(
+        learner=LearnerFactory(school=world.school), provider=world.provider, status=Status.PLANNING
+    )
+    visit(page, planning.get_absolute_url())
+    page.get_by_role("button", name="Agree the placement").click()
+    expect(page.get_by_role("alert")).to_contain_text("target")
+    check_at_both_widths(page, report, "head agree (refused)")
+
+    # Activate while checks are unmet (a provider the school has not approved): no button, the
+    # reasons instead; and a POST sent anyway is refused.
+    agreed = PlacementFactory(
+        learner=LearnerFactory(school=world.school),
+        provider=ProviderFactory(name="Not Approved Here Ltd"),
+        status=Status.AGREED,
+    )
+    visit(page, agreed.get_absolute_url())
+    expect(page.locator("#activation-problems")).to_be_visible()
+    expect(page.get_by_role("button", name="Activate")).to_have_count(0)
+    check_at_both_widths(page, report, "head activate (unavailable)")
+    page.evaluate(
+        """url => {
+            const form = document.createElement("form");
+            form.method = "post";
+            form.action = url;
+            form.append(document.querySelector("input[name=csrfmiddlewaretoken]").cloneNode());
+            document.body.append(form);
+            form.submit();
+        }""",
+        reverse("placements:placement_activate", kwargs={"pk": agreed.pk}),
+    )
+    expect(page.get_by_role("alert").first).to_contain_text("not approved")
+    check_at_both_widths(page, report, "head activate (refused)")
+
+    # Approve a provider whose evidence is not complete: the reasons, and no Approve to press.
+    page = context_for(dsl)
+    unready = ProviderFactory(name="Not Ready Yet Ltd")
+    visit(page, reverse("placements:provider_approve", kwargs={"pk": unready.pk}))
+    expect(page.get_by_role("alert")).to_contain_text("cannot be approved yet")
+    expect(page.get_by_role("button", name="Approve")).to_be_disabled()
+    check_at_both_widths(page, report, "dsl approve (refused)")
     report.assert_clean()
 
 
@@ -351,6 +408,17 @@ def test_the_menu_works_without_javascript(world, head, context_for, report, wid
     visit(page, reverse("attendance:today"))
     expect(page.locator("html")).to_have_class("no-js")
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    # The sections' names are plain labels over their links, not buttons that do nothing.
+    nav = page.locator("#main-nav")
+    expect(nav.get_by_role("button")).to_have_count(1)  # "Log out"
+    expect(nav.get_by_role("button", name="Log out")).to_be_visible()
+    for section in ["Attendance", "Learners and placements", "School"]:
+        name = nav.locator(".section-name", has_text=section)
+        expect(name).to_be_visible()
+        assert name.evaluate("el => el.tagName") == "SPAN"
+        expect(nav.get_by_role("list", name=section)).to_be_visible()
+    expect(nav.locator(".section-name", has_text="Attendance")).to_have_attribute("aria-current", "true")
+    expect(page.locator("[aria-expanded]:visible")).to_have_count(0)
     links = page.locator("#main-nav a")
     assert links.evaluate_all("links => links.map(a => a.getAttribute('href'))") == expected
     for link in links.all():

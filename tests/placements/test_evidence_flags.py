@@ -32,6 +32,11 @@ LAPSED = (
     "Approval of Riverside Skills lapsed on 01/12/2026: "
     "Employer's and public liability insurance expired on 30/11/2026."
 )
+# The pages' banners say the dates in words (the flag's summary and the emails keep them short).
+LAPSED_ON_PAGE = (
+    "Approval of Riverside Skills lapsed today: "
+    "Employer's and public liability insurance expired on Monday 30 November 2026."
+)
 
 
 @pytest.fixture
@@ -245,7 +250,7 @@ def test_each_active_placement_there_warns_every_role_that_may_see_it_naming_the
     body = html.unescape(client.get(placement.get_absolute_url()).content.decode())
 
     banner = body[body.index('id="lapsed-banner"') :]
-    assert banner.index(f'<p class="mb-1">{LAPSED}</p>') < banner.index("</section>")
+    assert banner.index(f'<p class="mb-1">{LAPSED_ON_PAGE}</p>') < banner.index("</section>")
 
 
 def test_the_placement_warning_goes_once_the_evidence_is_renewed_and_is_not_on_other_placements(
@@ -256,7 +261,7 @@ def test_the_placement_warning_goes_once_the_evidence_is_renewed_and_is_not_on_o
     agreed = PlacementFactory(learner=LearnerFactory(school=school), provider=riverside, status=Status.AGREED)
     client.force_login(dsl)
 
-    assert LAPSED not in html.unescape(client.get(agreed.get_absolute_url()).content.decode())
+    assert LAPSED_ON_PAGE not in html.unescape(client.get(agreed.get_absolute_url()).content.decode())
     renew_insurance(riverside, dsl)
     assert "lapsed" not in html.unescape(client.get(placement.get_absolute_url()).content.decode())
 
@@ -268,7 +273,7 @@ def test_provider_page_says_why_and_since_when_the_approval_lapsed_not_who(clien
     body = html.unescape(client.get(riverside.get_absolute_url()).content.decode())
 
     assert (
-        "Approval lapsed on 01/12/2026: Employer's and public liability insurance expired on 30/11/2026."
+        "Approval lapsed today: Employer's and public liability insurance expired on Monday 30 November 2026."
         in body
     )
     assert "Approved by Dana Lead on Tuesday 1 September 2026." in body
@@ -286,7 +291,7 @@ def test_provider_page_lists_every_cause_and_dates_it_only_when_each_has_a_date(
 
     assert (
         "Approval has lapsed: Risk assessments missing; "
-        "Employer's and public liability insurance expired on 30/11/2026." in body
+        "Employer's and public liability insurance expired on Monday 30 November 2026." in body
     )
 
 

@@ -280,14 +280,14 @@ def test_placement_list_filters_and_query_count(
     body = client.get(url, {"provider": other.pk}).content.decode()
     assert "Hilltop Farm" in body and "Riverside Skills</td>" not in body
     # session, user, memberships, schools, unread count, count, page (joined), the page's
-    # timetable versions (for the hours), providers, visitors.
-    with django_assert_max_num_queries(10):
+    # timetable versions (for the hours), providers, visitors, the counts of what needs attention.
+    with django_assert_max_num_queries(11):
         client.get(url)
     for _ in range(10):
         PlacementFactory(
             learner=LearnerFactory(school=school), provider=ProviderFactory(), status=Status.ACTIVE
         )
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get(url).status_code == 200
 
 

@@ -250,7 +250,7 @@ def test_the_form_changes_an_active_placements_sessions_from_next_monday(client,
     url = reverse("placements:placement_edit", args=[active.pk])
     data = edit_post(active, mon_am=None, wed_am="on", timetable_from=NEXT_MONDAY.isoformat())
     response = client.post(url, data, follow=True)
-    assert "The new sessions apply from Monday 07/12/2026." in response.content.decode()
+    assert "The new sessions apply from Monday 7 December 2026." in response.content.decode()
     assert days(active, LAST_MONDAY, LAST_MONDAY + timedelta(days=4)) == [
         (LAST_MONDAY, "AM"),
         (date(2026, 11, 24), "AM"),

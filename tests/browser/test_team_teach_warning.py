@@ -1,0 +1,54 @@
+"""The Team Teach warning shows as soon as the provider is chosen, read out by screen readers."""
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Browser, expect
+
+from ..factories import LearnerFactory, approved_provider
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_choosing_a_provider_without_team_teach_warns_at_once(
+    browser: Browser, live_server, school, dsl, slt
+):
+    today = timezone.localdate()
+    approved_provider(school, dsl, today, name="Riverside Skills")
+    approved_provider(
+        school, dsl, today, name="Hilltop Farm", team_teach_trained=False, team_teach_evidence_date=None
+    )
+    LearnerFactory(
+        school=school,
+        legal_first_name="Tyler",
+        legal_last_name="Brookes",
+        behaviour_risk_assessment=True,
+        behaviour_risk_assessment_date=today,
+    )
+    LearnerFactory(school=school, legal_first_name="Amy", legal_last_name="Able")
+    client = Client()
+    client.force_login(slt)
+    context = browser.new_context(base_url=live_server.url)
+    context.add_cookies(
+        [
+            {
+                "name": django_settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    page.goto(reverse("placements:placement_create"))
+    region = page.locator("#team-teach-now")
+    expect(region).to_have_attribute("aria-live", "polite")
+    page.locator("#id_learner").select_option(label="Amy Able")
+    page.locator("#id_provider").select_option(label="Hilltop Farm")
+    expect(region).to_be_empty()
+    page.locator("#id_learner").select_option(label="Tyler Brookes")
+    expect(region).to_contain_text("Hilltop Farm has no Team Teach (or equivalent) trained staff")
+    page.locator("#id_provider").select_option(label="Riverside Skills")
+    expect(region).to_be_empty()
+    context.close()
