@@ -69,6 +69,8 @@ FORMS_IN_ERROR = [
     "attendance:record_marks",
     "attendance:amend_mark",
     "attendance:close_flag",
+    "monitoring:meeting_create",
+    "monitoring:action_done",
 ]
 
 EVERY_SESSION = {f"{day}_{s}": True for day in ("mon", "tue", "wed", "thu", "fri") for s in ("am", "pm")}
