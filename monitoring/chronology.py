@@ -159,12 +159,14 @@ def chronology(
             )
         )
 
-    for action in Action.objects.filter(**scope).select_related("placement__provider", "owner"):
+    for action in Action.objects.filter(**scope).select_related(
+        "placement__provider", "owner", "meeting", "visit", "incident"
+    ):
         source = _action_source(action, opens)
         where = _where(action.placement, many)
         items.append(
             Item(
-                _day(action.created_at),
+                _agreed_on(action),
                 "Action agreed",
                 f"{action.description} ({action.get_side_display().lower()}{where}; {action.owner_label}; "
                 f"due {action.due_date:%d/%m/%Y})",
@@ -200,6 +202,17 @@ def chronology(
 
     items.sort(key=lambda item: (item.on, -ORDER[item.kind], item.pk), reverse=True)
     return items
+
+
+def _agreed_on(action: Action) -> date:
+    """The day of the visit, meeting or incident that agreed the action; else the day it was recorded."""
+    if action.meeting_id:
+        return action.meeting.held_on
+    if action.visit_id and action.visit.visited_on:
+        return action.visit.visited_on
+    if action.incident_id:
+        return _day(action.incident.occurred_at)
+    return _day(action.created_at)
 
 
 def _action_source(action: Action, opens: bool) -> str | None:

@@ -392,10 +392,15 @@ def seed_meetings(placements: list[Placement], *, pastoral, slt, head, today: da
             actions=actions,
             now=at(day, 16),
         )
+    done = {
+        "Phone home every Monday about the week ahead": "Calls made each Monday; parent now rings back.",
+        "Send a weekly note of work completed": "Notes arrive each Friday by email.",
+    }
     first = Action.objects.filter(meeting__placement=unsatisfactory, meeting__held_on=D(2026, 10, 14))
-    first.filter(done_on__isnull=True).update(
-        done_on=D(2026, 10, 22), done_by=pastoral, done_note="Calls made each Monday; parent now rings back."
-    )
+    for description, note in done.items():
+        first.filter(description=description, done_on__isnull=True).update(
+            done_on=D(2026, 10, 22), done_by=pastoral, done_note=note
+        )
 
 
 def seed_agreement_review(placement: Placement, *, by, today: date) -> None:
