@@ -217,6 +217,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "monitoring.tasks.check_visits_task",
         "schedule": crontab(minute=15, hour=7, day_of_week="mon-fri"),
     },
+    # Agreement reviews and actions fall due by the date: one run before the
+    # school day puts them on the day's "Needs doing" lists. Weekdays only.
+    "check-monitoring-due": {
+        "task": "monitoring.tasks.check_monitoring_due_task",
+        "schedule": crontab(minute=20, hour=7, day_of_week="mon-fri"),
+    },
     "send-outbox": {
         "task": "altprov.tasks.send_outbox_task",
         "schedule": crontab(minute="*/2"),

@@ -9,7 +9,7 @@ class MonitoringConfig(AppConfig):
         from altprov.models import LinkPurpose
 
         # Flag kinds register at import, so every process knows their labels.
-        from . import review_flags, visit_flags  # noqa: F401
+        from . import concerns, meeting_flags, review_flags, visit_flags  # noqa: F401
         from .reviews import reissue_review_link
         from .views.reviews import review_link
 

@@ -2,6 +2,7 @@ from datetime import datetime
 
 from celery import shared_task
 
+from .meeting_flags import check_monitoring_due
 from .reviews import request_termly_reviews
 from .visit_flags import check_visits
 
@@ -18,3 +19,8 @@ def request_termly_reviews_task(now: str | None = None) -> dict:
 @shared_task
 def check_visits_task(now: str | None = None) -> dict:
     return check_visits(now=_when(now))
+
+
+@shared_task
+def check_monitoring_due_task(now: str | None = None) -> dict:
+    return check_monitoring_due(now=_when(now))

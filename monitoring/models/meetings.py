@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from altprov.models import School
@@ -41,6 +42,9 @@ class ReviewMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"Review meeting on {self.held_on:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:meeting_detail", args=[self.pk])
 
 
 class TargetProgress(models.Model):
@@ -95,6 +99,9 @@ class CeaseDecision(models.Model):
 
     def __str__(self) -> str:
         return f"Decision on ceasing {self.placement}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:cease_decision", args=[self.pk])
 
 
 class AgreementReview(models.Model):

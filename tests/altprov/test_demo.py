@@ -17,7 +17,7 @@ def test_seed_demo_is_the_base_apps_command():
 def test_each_apps_demo_module_is_found_in_installed_apps_order():
     names = [module.__name__ for module in demo_modules()]
 
-    assert names == ["altprov.demo", "placements.demo", "attendance.demo"]
+    assert names == ["altprov.demo", "placements.demo", "attendance.demo", "monitoring.demo"]
 
 
 def test_demo_modules_follow_the_app_registry_not_a_fixed_list(monkeypatch):
@@ -26,7 +26,7 @@ def test_demo_modules_follow_the_app_registry_not_a_fixed_list(monkeypatch):
 
     names = [module.__name__ for module in demo_modules()]
 
-    assert names == ["attendance.demo", "placements.demo", "altprov.demo"]
+    assert names == ["monitoring.demo", "attendance.demo", "placements.demo", "altprov.demo"]
 
 
 @pytest.mark.django_db
@@ -46,9 +46,9 @@ def test_seed_demo_runs_each_demo_in_order_with_one_shared_demo(monkeypatch):
 
     call_command("seed_demo", scale=3, stdout=out)
 
-    assert [label for label, _ in ran] == ["altprov", "placements", "attendance"]
+    assert [label for label, _ in ran] == ["altprov", "placements", "attendance", "monitoring"]
     assert len({id(demo) for _, demo in ran}) == 1
     assert ran[0][1].scale == 3
     lines = out.getvalue().splitlines()
-    assert lines[:3] == ["altprov seeded", "placements seeded", "attendance seeded"]
-    assert lines[3].startswith("Demo data ready")
+    assert lines[:4] == ["altprov seeded", "placements seeded", "attendance seeded", "monitoring seeded"]
+    assert lines[4].startswith("Demo data ready")

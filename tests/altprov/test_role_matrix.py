@@ -30,7 +30,8 @@ from django.utils import timezone
 from altprov.links import issue_link
 from altprov.models import LinkPurpose, LinkToken, Role
 from attendance.models import AttendanceMark, ChaseNote, MarkStatus, Source
-from monitoring.models import TermlyReview, Visit, VisitStatus
+from monitoring.meetings import ActionPlan, record_meeting
+from monitoring.models import Action, AgreementReview, CeaseDecision, TermlyReview, Visit, VisitStatus
 from placements.models import Placement, Provider, ProviderClosure, SchoolClosure, Status
 
 from ..factories import (
@@ -160,7 +161,9 @@ def make_world(school, private_media) -> SimpleNamespace:
     )
     link, _ = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, subject=provider)
     term = TermFactory(school=school)
+    meetings = _meetings_world(active, checker)
     return SimpleNamespace(
+        **meetings,
         visit=visit,
         mark=mark,
         flag=flag,
@@ -181,6 +184,16 @@ def make_world(school, private_media) -> SimpleNamespace:
         agreed=placement(Status.AGREED, "wed_am"),
         active=active,
     )
+
+
+def _meetings_world(active: Placement, by) -> dict:
+    """Two unsatisfactory review meetings (so a decision on ceasing is open) and an action of the first."""
+    today = timezone.localdate()
+    common = {"attendees": "SLT, parent, provider", "learner_views": "Mixed.", "outcome": "unsatisfactory"}
+    plan = ActionPlan(side="provider", description="Send the work home", due_date=today, owner_name="Lee")
+    first = record_meeting(placement=active, by=by, held_on=today, actions=[plan], **common)
+    second = record_meeting(placement=active, by=by, held_on=today, **common)
+    return {"meeting": first, "decision": second.cease_decision, "action": first.actions.get()}
 
 
 def _status(name: str, expected: str) -> Callable[[Any], bool]:
@@ -659,6 +672,81 @@ MATRIX = [
         none,
         "get",
         frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD}),
+    ),
+    # monitoring.view
+    Case(
+        "monitoring:meeting_detail",
+        lambda w: {"pk": w.meeting.pk},
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO}),
+        school_record=True,
+    ),
+    # placement.meeting
+    Case(
+        "monitoring:meeting_create",
+        placement("active"),
+        "get",
+        frozenset({HEAD, SLT, PASTORAL}),
+        school_record=True,
+    ),
+    # placement.meeting
+    Case(
+        "monitoring:agreement_review_create",
+        placement("active"),
+        "get",
+        frozenset({HEAD, SLT, PASTORAL}),
+        school_record=True,
+    ),
+    # placement.meeting
+    Case(
+        "monitoring:agreement_review_create",
+        placement("active"),
+        "post",
+        frozenset({HEAD, SLT, PASTORAL}),
+        data=lambda w: {"held_on": w.today.isoformat(), "notes": "Timetable and targets kept."},
+        redirect_to=placement_url("active"),
+        effect=lambda w: AgreementReview.objects.filter(placement=w.active).exists(),
+        school_record=True,
+    ),
+    # placement.decide
+    Case(
+        "monitoring:cease_decision",
+        lambda w: {"pk": w.decision.pk},
+        "get",
+        frozenset({HEAD, SLT}),
+        school_record=True,
+    ),
+    # placement.decide
+    Case(
+        "monitoring:cease_decision",
+        lambda w: {"pk": w.decision.pk},
+        "post",
+        frozenset({HEAD, SLT}),
+        data=lambda w: {"outcome": "continue", "reason": "A new mentor starts next week."},
+        redirect_to=placement_url("active"),
+        effect=lambda w: CeaseDecision.objects.get(pk=w.decision.pk).decided_at is not None,
+        school_record=True,
+    ),
+    # monitoring.view
+    Case("monitoring:action_list", none, "get", frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO})),
+    # the action's owner, monitoring.oversee or placement.edit (of the monitoring.view roles)
+    Case(
+        "monitoring:action_done",
+        lambda w: {"pk": w.action.pk},
+        "get",
+        frozenset({HEAD, SLT, PASTORAL}),
+        school_record=True,
+    ),
+    # the action's owner, monitoring.oversee or placement.edit (of the monitoring.view roles)
+    Case(
+        "monitoring:action_done",
+        lambda w: {"pk": w.action.pk},
+        "post",
+        frozenset({HEAD, SLT, PASTORAL}),
+        data=lambda w: {"note": "Work sent home.", "on": w.today.isoformat()},
+        redirect_to=lambda w: reverse("monitoring:action_list"),
+        effect=lambda w: Action.objects.get(pk=w.action.pk).done_on is not None,
+        school_record=True,
     ),
 ]
 

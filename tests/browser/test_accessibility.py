@@ -79,6 +79,8 @@ FORMS_IN_ERROR = [
     "monitoring:review_detail",
     "placements:learner_edit",
     "placements:term_edit",
+    "monitoring:meeting_create",
+    "monitoring:action_done",
 ]
 # The same, for the DSL's forms. (The attainment form has one optional box: it has no error state.)
 DSL_FORMS_IN_ERROR = ["placements:provider_withdraw"]
