@@ -20,7 +20,6 @@ from monitoring.models import (
     Visit,
     VisitStatus,
 )
-from placements.models import Term
 
 from ..factories import TermFactory
 from .meeting_world import action, active_placement, meeting
@@ -56,19 +55,24 @@ def fill(placement, pastoral, i: int = 0):
         created_by=pastoral,
     )
     Visit.objects.create(school=placement.school, placement=placement, staff=pastoral, created_by=pastoral)
-    term = Term.objects.filter(school=placement.school).first() or TermFactory(school=placement.school)
-    TermlyReview.objects.create(
+    # A term of its own for each round: a term's reviews are versions of one review.
+    term = TermFactory(school=placement.school, school_year=f"{2030 + i}/{31 + i}")
+    returned = TermlyReview.objects.create(
         school=placement.school,
         placement=placement,
         term=term,
         status=ReviewStatus.SUBMITTED,
-        version=2 * i + 1,
         due_date=ago(1),
         submitted_at=aware(ago(8)),
         completed_by_name="Lee",
     )
     TermlyReview.objects.create(
-        school=placement.school, placement=placement, term=term, version=2 * i + 2, due_date=ago(1)
+        school=placement.school,
+        placement=placement,
+        term=term,
+        version=2,
+        supersedes=returned,
+        due_date=ago(1),
     )
     Incident.objects.create(
         school=placement.school,
