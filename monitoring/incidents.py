@@ -22,10 +22,10 @@ from django.utils import timezone
 
 from altprov import flags
 from altprov.models import Flag, Role
-from altprov.notifications import Notice, staff_with_role
+from altprov.notifications import Notice, notify_all, staff_with_role
 from placements.models import Placement
 
-from .models import Action, Incident
+from .models import Action, ActionSide, Incident
 
 INCIDENT_DECISION = flags.register(
     flags.FlagKind(
@@ -212,29 +212,25 @@ def record_decision(
     placement = incident.placement
     provider, school = placement.provider, placement.school
     if provider.lead_contact_email:
-        flags.tell(
-            [
-                flags.Telling(
-                    flag=Flag.objects.get(key=_flag_key(incident)),
-                    audience="the provider",
-                    notice=Notice(
-                        users=[],
-                        addresses=[provider.lead_contact_email],
-                        school=school,
-                        key=f"incident-decided-provider-{incident.pk}",
-                        subject=f"{school.name}: the decision on a serious incident",
-                        template="monitoring/email/incident_provider_decided.txt",
-                        context={
-                            "incident": incident,
-                            "learner": placement.learner,
-                            "provider": provider,
-                            "actions": [a for a in actions if a.side == "provider"],
-                        },
-                    ),
-                )
-            ],
-            now=now,
+        notice = Notice(
+            users=[],
+            addresses=[provider.lead_contact_email],
+            school=school,
+            key=f"incident-decided-provider-{incident.pk}",
+            subject=f"{school.name}: the decision on a serious incident",
+            template="monitoring/email/incident_provider_decided.txt",
+            context={
+                "incident": incident,
+                "learner": placement.learner,
+                "provider": provider,
+                "actions": [a for a in actions if a.side == ActionSide.PROVIDER],
+            },
         )
+        flag = Flag.objects.filter(key=_flag_key(incident)).first()
+        if flag is None:  # an incident recorded without the report's flag (imported, or demo data)
+            notify_all([notice])
+        else:
+            flags.tell([flags.Telling(flag=flag, audience="the provider", notice=notice)], now=now)
     return incident
 
 

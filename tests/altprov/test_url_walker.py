@@ -30,7 +30,7 @@ PUBLIC_GET = {
 PUBLIC_POST_ONLY = {"logout", "link_fresh"}
 # Links for people without an account: no login, the token is the credential;
 # a made-up token answers 404 ("This link is not valid").
-PUBLIC_LINKS = {"link_page"}
+PUBLIC_LINKS = {"link_page", "link_subpage"}
 PUBLIC = PUBLIC_GET | PUBLIC_POST_ONLY | PUBLIC_LINKS
 
 SKIPPED_NAMESPACES = {"admin"}
@@ -42,6 +42,7 @@ SAMPLE_KWARGS = {
     "closure_pk": 1,
     "uidb64": "MQ",
     "token": "abc-123456",
+    "page_name": "incident",
 }
 
 
