@@ -1,4 +1,4 @@
-"""What a safeguarding concern holds reaches only the DSL and the head: no page, export or message of anyone else.
+"""What a safeguarding concern holds reaches only the DSL and the head: no page, export or message of others.
 
 A unique marker is planted in a concern's detail (raised by staff and by the
 provider's link), in a chronology entry and in a file's description. Then,
