@@ -45,7 +45,12 @@ WIDTHS = (1280, 375)
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 # GET answers that are files, not pages.
-NOT_PAGES = {"placements:evidence_file", "attendance:export_marks", "attendance:export_summary"}
+NOT_PAGES = {
+    "placements:evidence_file",
+    "attendance:export_marks",
+    "attendance:export_summary",
+    "monitoring:concern_file",
+}
 
 # Main forms, sent empty (the browser's own checks turned off) to see their error state.
 FORMS_IN_ERROR = [
@@ -69,6 +74,9 @@ FORMS_IN_ERROR = [
     "attendance:record_marks",
     "attendance:amend_mark",
     "attendance:close_flag",
+    "monitoring:concern_raise",
+    "monitoring:incident_report",
+    "monitoring:incident_decide",
 ]
 
 EVERY_SESSION = {f"{day}_{s}": True for day in ("mon", "tue", "wed", "thu", "fri") for s in ("am", "pm")}
@@ -282,6 +290,22 @@ def test_link_and_public_pages_pass_axe(world, head, context_for, report, monkey
     check_at_both_widths(page, report, "password_reset_confirm")
     page.locator("main form [type=submit]").first.click()
     check_at_both_widths(page, report, "password_reset_confirm (errors)")
+    report.assert_clean()
+
+
+def test_the_providers_urgent_pages_pass_axe(world, context_for, report):
+    """The register link's "Report a serious incident" and "Raise a safeguarding concern", sent empty too."""
+    page = context_for(None)
+    for name, heading in [
+        ("incident", "Report a serious incident"),
+        ("concern", "Raise a safeguarding concern"),
+    ]:
+        visit(page, reverse("link_subpage", kwargs={"token": world.token, "page_name": name}))
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        check_at_both_widths(page, report, f"provider {name}")
+        page.locator("main form [type=submit]").click()
+        expect(page.locator(".is-invalid, .invalid-feedback, .errorlist").first).to_be_attached()
+        check_at_both_widths(page, report, f"provider {name} (errors)")
     report.assert_clean()
 
 
