@@ -43,7 +43,7 @@ class IncidentFieldsForm(ClearErrorsMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     physical_intervention_detail = forms.CharField(
-        label="The intervention: what was done, by whom and for how long",
+        label="If yes, the intervention: what was done, by whom and for how long",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -34,6 +34,14 @@ from ..models import ConcernAttachment, ConcernSource, SafeguardingConcern
 
 PAGE_SIZE = 50
 READS_SHOWN = 50
+# ConcernRead.what, as the "Read by" table says it.
+READ_AS = {
+    "concern": "Opened the concern",
+    "entry": "Added to the chronology",
+    "attachment upload": "Added a file",
+    "attachment": "Downloaded a file",
+    "close": "Closed the concern",
+}
 
 
 def _reader_somewhere(request: HttpRequest) -> None:
@@ -129,13 +137,20 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _reads(concern: SafeguardingConcern) -> list:
+    reads = list(concern.reads.select_related("user")[:READS_SHOWN])
+    for read in reads:
+        read.read_as = READ_AS.get(read.what, read.what.capitalize())
+    return reads
+
+
 def _concern_page(request: HttpRequest, concern: SafeguardingConcern, **forms) -> HttpResponse:
     today = timezone.localdate()
     context = {
         "concern": concern,
         "entries": concern.entries.select_related("by"),
         "attachments": concern.attachments.select_related("uploaded_by"),
-        "reads": concern.reads.select_related("user")[:READS_SHOWN],
+        "reads": _reads(concern),
         "read_count": concern.reads.count(),
         "visit_on": visit_date(concern),
         "entry_form": forms.get("entry_form") or EntryForm(concern=concern, today=today, prefix="entry"),

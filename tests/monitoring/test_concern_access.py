@@ -205,6 +205,7 @@ def test_every_read_is_recorded_and_shown_as_read_by(client, concern, dsl, head)
     assert reads == [("dsl", "concern"), ("head", "concern")]
     read_by = page[page.index('id="reads-heading"') :]
     assert "Dana Lead" in read_by and "Helen Head" in read_by and "2 reads" in read_by
+    assert "Opened the concern" in read_by
     assert concern.detail in page
 
 
