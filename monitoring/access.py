@@ -4,11 +4,12 @@ A record of a school where the user holds no role answers 404; one at their
 school that their role may not act on answers 403 (altprov.access).
 """
 
+from django.db.models import Prefetch
 from django.http import Http404
 
 from altprov.access import get_for_user
 
-from .models import Action, CeaseDecision, ReviewMeeting, TermlyReview, Visit, VisitStatus
+from .models import Action, CeaseDecision, Incident, ReviewMeeting, TermlyReview, Visit, VisitStatus
 
 VISIT_RELATED = (
     "school",
@@ -81,3 +82,16 @@ def get_action_for_user(user, pk: int) -> Action:
         "incident",
     )
     return get_for_user(queryset, user, pk, perm="monitoring.view")
+
+
+def get_incident_for_user(user, pk: int, *, perm: str = "monitoring.view") -> Incident:
+    queryset = Incident.objects.select_related(
+        "school",
+        "placement__learner",
+        "placement__provider",
+        "placement__visiting_staff",
+        "reported_by",
+        "decided_by",
+        "decided_with",
+    ).prefetch_related(Prefetch("actions", Action.objects.select_related("owner")))
+    return get_for_user(queryset, user, pk, perm=perm, view_perm="monitoring.view")

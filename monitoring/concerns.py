@@ -12,7 +12,7 @@ the email nor the flag carries any detail: not the learner, not what was
 seen; they say a concern is waiting and where to read it.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.urls import reverse
@@ -24,7 +24,14 @@ from altprov.models import Flag, Role
 from altprov.notifications import Notice, staff_with_role
 from placements.models import Learner, Placement
 
-from .models import ConcernRead, ConcernSource, SafeguardingConcern
+from .models import (
+    ConcernAttachment,
+    ConcernEntry,
+    ConcernRead,
+    ConcernSource,
+    EntryKind,
+    SafeguardingConcern,
+)
 
 NEW_CONCERN = flags.register(
     flags.FlagKind(name="concern_new", label="New safeguarding concern to read", roles=(Role.DSL,))
@@ -122,3 +129,66 @@ def read_concern(user, pk: int, *, what: str = "concern", now: datetime | None =
         now=now,
     )
     return concern
+
+
+def add_entry(
+    *,
+    concern: SafeguardingConcern,
+    by,
+    kind: str,
+    happened_on: date,
+    what: str,
+    why: str = "",
+    referred_to: str = "",
+) -> ConcernEntry:
+    """One line of the chronology (KCSIE: decisions recorded with their reasons)."""
+    return ConcernEntry.objects.create(
+        concern=concern,
+        by=by,
+        kind=kind,
+        happened_on=happened_on,
+        what=what,
+        why=why,
+        referred_to=referred_to,
+    )
+
+
+def add_attachment(*, concern: SafeguardingConcern, by, file, description: str = "") -> ConcernAttachment:
+    return ConcernAttachment.objects.create(
+        concern=concern, uploaded_by=by, file=file, description=description
+    )
+
+
+@transaction.atomic
+def close_concern(*, concern: SafeguardingConcern, by, outcome: str, on: date) -> None:
+    """Close the concern with its outcome; the outcome is also the chronology's last line."""
+    locked = SafeguardingConcern.objects.select_for_update().get(pk=concern.pk)
+    if locked.closed_on is not None:
+        raise ValueError("This concern is already closed.")
+    concern.outcome, concern.closed_on, concern.closed_by = outcome, on, by
+    concern.save(update_fields=["outcome", "closed_on", "closed_by"])
+    ConcernEntry.objects.create(concern=concern, by=by, kind=EntryKind.OUTCOME, happened_on=on, what=outcome)
+
+
+def raised_by_user(user, school) -> list[dict]:
+    """What a member of staff may know of the concerns they raised: when, and about whom. Nothing else."""
+    return list(
+        SafeguardingConcern.objects.filter(school=school, raised_by=user)
+        .order_by("-raised_at", "-pk")
+        .values(
+            "raised_at",
+            "learner__preferred_name",
+            "learner__legal_first_name",
+            "learner__legal_last_name",
+        )
+    )
+
+
+def visit_date(concern: SafeguardingConcern) -> date | None:
+    """The date of the visit a concern was raised from (the visit points at the concern)."""
+    if concern.source != ConcernSource.VISIT:
+        return None
+    from .models import Visit
+
+    visit = Visit.objects.filter(concern=concern).only("visited_on").first()
+    return visit.visited_on if visit else None

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_http_methods
 
+from altprov import links
 from altprov.models import LinkToken
 from placements.models import Placement, Provider, ProviderClosure
 from placements.schedule import expected_sessions
@@ -189,6 +190,9 @@ def _render(request, link, register, formset, closed_form) -> HttpResponse:
         "formset": formset,
         "closed_form": closed_form,
         "pm_starts": PM_STARTS,
+        # The link's further pages (another app's urgent forms), under the token this page was opened with.
+        "token": request.resolver_match.kwargs["token"],
+        "subpages": links.subpages(link.purpose),
     }
     return render(request, "attendance/provider_register.html", context)
 

@@ -28,6 +28,7 @@ class Incident(models.Model):
     reported_by_name = models.CharField(
         "reported by", max_length=200, blank=True, help_text="Who at the provider."
     )
+    reported_by_role = models.CharField("their role", max_length=200, blank=True)
     decision = models.TextField("course of action decided", blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

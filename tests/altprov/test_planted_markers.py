@@ -57,8 +57,9 @@ LONDON = ZoneInfo("Europe/London")
 MONDAY = date(2026, 11, 30)
 PASSPORT = "PLANTED-PASSPORT-5e71c2"
 PROVIDER = "provider"  # the provider contact: no account, its link and its emails
-# A provider's evidence file: a stored PDF about the provider, never about a learner.
-NOT_WALKED = {"placements:evidence_file"}
+# A provider's evidence file: a stored PDF about the provider, never about a learner. A concern's
+# file is read by tests/monitoring/test_concern_planted.py, where the files are stored.
+NOT_WALKED = {"placements:evidence_file", "monitoring:concern_file"}
 
 PASSPORT_VIEW = frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO})
 SAFEGUARDING = frozenset({HEAD, DSL})

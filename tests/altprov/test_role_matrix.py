@@ -28,10 +28,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from altprov.links import issue_link
-from altprov.models import LinkPurpose, LinkToken, Role
+from altprov.models import LinkPurpose, LinkToken, Membership, Role
 from attendance.models import AttendanceMark, ChaseNote, MarkStatus, Source
 from monitoring.meetings import ActionPlan, record_meeting
-from monitoring.models import Action, AgreementReview, CeaseDecision, TermlyReview, Visit, VisitStatus
+from monitoring.models import (
+    Action,
+    AgreementReview,
+    CeaseDecision,
+    ConcernAttachment,
+    ConcernEntry,
+    Incident,
+    SafeguardingConcern,
+    TermlyReview,
+    Visit,
+    VisitStatus,
+)
 from placements.models import Placement, Provider, ProviderClosure, SchoolClosure, Status
 
 from ..factories import (
@@ -162,7 +173,14 @@ def make_world(school, private_media) -> SimpleNamespace:
     link, _ = issue_link(purpose=LinkPurpose.PROVIDER_REGISTER, school=school, subject=provider)
     term = TermFactory(school=school)
     meetings = _meetings_world(active, checker)
+    concern, concern_file, incident, slt_member = monitoring_world(
+        school, learner, active, checker, private_media
+    )
     return SimpleNamespace(
+        concern=concern,
+        concern_file=concern_file,
+        incident=incident,
+        slt_member=slt_member,
         **meetings,
         visit=visit,
         mark=mark,
@@ -184,6 +202,40 @@ def make_world(school, private_media) -> SimpleNamespace:
         agreed=placement(Status.AGREED, "wed_am"),
         active=active,
     )
+
+
+def monitoring_world(school, learner, placement, checker, private_media) -> tuple:
+    """A concern with a file, an incident waiting for a decision, and a member of SLT to agree it with."""
+    now = timezone.now()
+    concern = SafeguardingConcern.objects.create(
+        school=school,
+        learner=learner,
+        placement=placement,
+        source="staff",
+        raised_at=now,
+        raised_by=checker,
+        detail="Said an older cousin takes her money.",
+    )
+    stored = FileSystemStorage(location=private_media).save(
+        f"concerns/{concern.pk}/note.pdf", SimpleUploadedFile("note.pdf", PDF, content_type="application/pdf")
+    )
+    concern_file = ConcernAttachment.objects.create(
+        concern=concern, file=stored, description="Handwritten note", uploaded_by=checker
+    )
+    incident = Incident.objects.create(
+        school=school,
+        placement=placement,
+        occurred_at=now,
+        what_happened="Threw a chair.",
+        who_involved="The learner and a tutor.",
+        immediate_action="Taken to the quiet room.",
+        physical_intervention=False,
+        reported_at=now,
+        reported_by_name="Jo Tutor",
+    )
+    slt_member = UserFactory(first_name="Sam", last_name="Senior")
+    Membership.objects.create(user=slt_member, school=school, role=Role.SLT)
+    return concern, concern_file, incident, slt_member
 
 
 def _meetings_world(active: Placement, by) -> dict:
@@ -746,6 +798,120 @@ MATRIX = [
         data=lambda w: {"note": "Work sent home.", "on": w.today.isoformat()},
         redirect_to=lambda w: reverse("monitoring:action_list"),
         effect=lambda w: Action.objects.get(pk=w.action.pk).done_on is not None,
+        school_record=True,
+    ),
+    # concern.raise (every member of staff; KCSIE: anyone may raise a concern)
+    Case(
+        "monitoring:concern_raise",
+        none,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE}),
+    ),
+    # concern.raise
+    Case(
+        "monitoring:concern_sent",
+        none,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE}),
+    ),
+    # concern.raise
+    Case(
+        "monitoring:concern_mine",
+        none,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE}),
+    ),
+    # concern.read (only the DSL and the head read the safeguarding log)
+    Case("monitoring:concern_list", none, "get", frozenset({HEAD, DSL})),
+    # concern.read
+    Case(
+        "monitoring:concern_detail",
+        lambda w: {"pk": w.concern.pk},
+        "get",
+        frozenset({HEAD, DSL}),
+        school_record=True,
+    ),
+    # concern.read
+    Case(
+        "monitoring:concern_file",
+        lambda w: {"pk": w.concern_file.pk},
+        "get",
+        frozenset({HEAD, DSL}),
+        school_record=True,
+    ),
+    # concern.read
+    Case(
+        "monitoring:concern_entry_create",
+        lambda w: {"pk": w.concern.pk},
+        "post",
+        frozenset({HEAD, DSL}),
+        data=lambda w: {
+            "entry-kind": "decision",
+            "entry-happened_on": w.today.isoformat(),
+            "entry-what": "Spoke to mum.",
+        },
+        redirect_to=lambda w: reverse("monitoring:concern_detail", args=[w.concern.pk]) + "#chronology",
+        effect=lambda w: ConcernEntry.objects.filter(concern=w.concern).exists(),
+        school_record=True,
+    ),
+    # concern.read
+    Case(
+        "monitoring:concern_attachment_create",
+        lambda w: {"pk": w.concern.pk},
+        "post",
+        frozenset({HEAD, DSL}),
+        data=lambda w: {"file-file": SimpleUploadedFile("more.pdf", PDF), "file-description": "More"},
+        redirect_to=lambda w: reverse("monitoring:concern_detail", args=[w.concern.pk]) + "#files",
+        effect=lambda w: w.concern.attachments.count() == 2,
+        school_record=True,
+    ),
+    # concern.read
+    Case(
+        "monitoring:concern_close",
+        lambda w: {"pk": w.concern.pk},
+        "post",
+        frozenset({HEAD, DSL}),
+        data=lambda w: {"close-outcome": "Early help offered.", "close-closed_on": w.today.isoformat()},
+        redirect_to=lambda w: reverse("monitoring:concern_detail", args=[w.concern.pk]),
+        effect=lambda w: SafeguardingConcern.objects.get(pk=w.concern.pk).closed_on is not None,
+        school_record=True,
+    ),
+    # monitoring.view
+    Case("monitoring:incident_list", none, "get", frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO})),
+    # incident.report
+    Case(
+        "monitoring:incident_report", none, "get", frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS})
+    ),
+    # monitoring.view
+    Case(
+        "monitoring:incident_detail",
+        lambda w: {"pk": w.incident.pk},
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO}),
+        school_record=True,
+    ),
+    # incident.decide
+    Case(
+        "monitoring:incident_decide",
+        lambda w: {"pk": w.incident.pk},
+        "get",
+        frozenset({HEAD, SLT, PASTORAL}),
+        school_record=True,
+    ),
+    # incident.decide
+    Case(
+        "monitoring:incident_decide",
+        lambda w: {"pk": w.incident.pk},
+        "post",
+        frozenset({HEAD, SLT, PASTORAL}),
+        data=lambda w: {
+            "decision": "A restorative meeting at the provider.",
+            "decided_with": w.slt_member.pk,
+            "actions-TOTAL_FORMS": "0",
+            "actions-INITIAL_FORMS": "0",
+        },
+        redirect_to=lambda w: reverse("monitoring:incident_detail", args=[w.incident.pk]),
+        effect=lambda w: Incident.objects.get(pk=w.incident.pk).decided_at is not None,
         school_record=True,
     ),
 ]

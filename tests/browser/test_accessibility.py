@@ -52,6 +52,7 @@ NOT_PAGES = {
     "attendance:export_summary",
     "monitoring:review_pdf",
     "monitoring:visit_pdf",
+    "monitoring:concern_file",
 }
 
 # Main forms, sent empty (the browser's own checks turned off) to see their error state.
@@ -81,6 +82,9 @@ FORMS_IN_ERROR = [
     "placements:term_edit",
     "monitoring:meeting_create",
     "monitoring:action_done",
+    "monitoring:concern_raise",
+    "monitoring:incident_report",
+    "monitoring:incident_decide",
 ]
 # The same, for the DSL's forms. (The attainment form has one optional box: it has no error state.)
 DSL_FORMS_IN_ERROR = ["placements:provider_withdraw"]
@@ -376,6 +380,22 @@ def test_termly_review_link_page_passes_axe_with_and_without_errors(world, conte
     page.get_by_role("button", name="Send the review").click()
     expect(page.locator(".is-invalid, .invalid-feedback, .errorlist").first).to_be_attached()
     check_at_both_widths(page, report, "termly review link (errors)")
+    report.assert_clean()
+
+
+def test_the_providers_urgent_pages_pass_axe(world, context_for, report):
+    """The register link's "Report a serious incident" and "Raise a safeguarding concern", sent empty too."""
+    page = context_for(None)
+    for name, heading in [
+        ("incident", "Report a serious incident"),
+        ("concern", "Raise a safeguarding concern"),
+    ]:
+        visit(page, reverse("link_subpage", kwargs={"token": world.token, "page_name": name}))
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        check_at_both_widths(page, report, f"provider {name}")
+        page.locator("main form [type=submit]").click()
+        expect(page.locator(".is-invalid, .invalid-feedback, .errorlist").first).to_be_attached()
+        check_at_both_widths(page, report, f"provider {name} (errors)")
     report.assert_clean()
 
 
