@@ -18,6 +18,7 @@ VALID = {
     "escalation_time": "11:30",
     "pm_report_cutoff": "13:45",
     "pm_escalation_time": "15:30",
+    "review_notice_days": "14",
 }
 
 

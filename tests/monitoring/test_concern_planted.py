@@ -12,6 +12,7 @@ them (so the walk cannot pass by reading nothing). The email that tells the
 DSL of a new concern names neither what was seen nor the learner.
 """
 
+import subprocess
 from collections import defaultdict
 from datetime import date
 
@@ -40,6 +41,7 @@ from ..altprov.test_role_matrix import (  # noqa: F401  (fixtures used by name)
     world,
 )
 from ..factories import UserFactory
+from ..pdftext import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +52,17 @@ NOT_WALKED = {"placements:evidence_file"}
 
 
 def _read(response) -> str:
-    if response.streaming:
-        return b"".join(response.streaming_content).decode(errors="replace")
-    return response.content.decode()
+    """What the response shows a person: a page's text, or a PDF's text as pdftotext reads it."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    raw = body.decode(errors="replace")
+    if response.get("Content-Type") == "application/pdf":
+        try:
+            return pdf_text(body) + raw
+        except (
+            subprocess.CalledProcessError
+        ):  # a stored file that is not a whole PDF: its bytes are all it shows
+            return raw
+    return raw
 
 
 @pytest.fixture(scope="module")
