@@ -89,7 +89,7 @@ def seed(demo: Demo) -> None:
     seed_incidents(placements, pastoral=pastoral, slt=slt, today=today)
     concern = seed_concern(placements[5], raised_by=pastoral, dsl=dsl, today=today)
     seed_meetings(placements, pastoral=pastoral, slt=slt, head=head, today=today)
-    seed_agreement_review(placements[0], by=pastoral, today=today)
+    seed_agreement_reviews(placements, by=pastoral, today=today)
     summary = check_monitoring_due()
     demo.report.append(
         f"Monitoring: {Visit.objects.filter(school=main).count()} visits, "
@@ -403,14 +403,21 @@ def seed_meetings(placements: list[Placement], *, pastoral, slt, head, today: da
         )
 
 
-def seed_agreement_review(placement: Placement, *, by, today: date) -> None:
-    day = D(2026, 10, 19)
-    if day > today or AgreementReview.objects.filter(placement=placement, held_on=day).exists():
-        return
-    record_agreement_review(
-        placement=placement,
-        by=by,
-        held_on=day,
-        notes="Timetable, targets and transport reviewed with the provider; the Friday session stays.",
-        changes_needed=False,
-    )
+def seed_agreement_reviews(placements: list[Placement], *, by, today: date) -> None:
+    """Most agreements reviewed on time; one falls due this week and one is overdue, to show both."""
+    for i, placement in enumerate(placements):
+        if i == 1:
+            continue  # never reviewed: overdue
+        weeks = timedelta(weeks=placement.review_frequency_weeks)
+        held = today - weeks + timedelta(days=4) if i == 2 else today - weeks / 2
+        day = weekday_on_or_before(held)
+        start = placement.activated_on or placement.start_date
+        if day < start or AgreementReview.objects.filter(placement=placement).exists():
+            continue
+        record_agreement_review(
+            placement=placement,
+            by=by,
+            held_on=day,
+            notes="Timetable, targets and transport reviewed with the provider; the Friday session stays.",
+            changes_needed=False,
+        )

@@ -434,7 +434,7 @@ def test_the_menu_works_without_javascript(world, head, context_for, report, wid
     nav = page.locator("#main-nav")
     expect(nav.get_by_role("button")).to_have_count(1)  # "Log out"
     expect(nav.get_by_role("button", name="Log out")).to_be_visible()
-    for section in ["Attendance", "Learners and placements", "School"]:
+    for section in ["Attendance", "Learners", "School"]:
         name = nav.locator(".section-name", has_text=section)
         expect(name).to_be_visible()
         assert name.evaluate("el => el.tagName") == "SPAN"
@@ -512,14 +512,14 @@ def test_today_a_learner_form_and_a_placement_by_keyboard(world, head, context_f
     page.keyboard.press("Escape")
     expect(section).to_have_attribute("aria-expanded", "false")
     expect(section).to_be_focused()
-    page.get_by_role("button", name="Learners and placements").focus()
+    page.get_by_role("button", name="Learners").focus()
     page.keyboard.press("Space")
     page.keyboard.press("ArrowDown")
     expect(page.get_by_role("link", name="Learners", exact=True)).to_be_focused()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/learners/$"))
     # On a phone the menu is folded away again on the new page.
-    expect(page.locator(".dropdown-toggle", has_text="Learners and placements")).to_have_attribute(
+    expect(page.locator(".dropdown-toggle", has_text="Learners")).to_have_attribute(
         "aria-current", "true"
     )
 
