@@ -45,6 +45,7 @@ from ..factories import (
     UserFactory,
     approved_provider,
     missing_report,
+    signed_documents,
 )
 from ..monitoring.factories import TermlyReviewFactory
 
@@ -178,9 +179,14 @@ def make_world(school, private_media) -> SimpleNamespace:
         waiting_review=TermlyReviewFactory(placement=planning, term=term),
         referred=placement(Status.REFERRED, "mon_am"),
         planning=planning,
-        agreed=placement(Status.AGREED, "wed_am"),
+        agreed=signed(placement(Status.AGREED, "wed_am")),
         active=active,
     )
+
+
+def signed(placement: Placement) -> Placement:
+    signed_documents(placement)
+    return placement
 
 
 def _status(name: str, expected: str) -> Callable[[Any], bool]:
