@@ -514,11 +514,12 @@ def render(document: Document) -> bytes:
 def freeze(*, document: Document, now: datetime | None = None) -> None:
     """Render the PDF once, store it with its SHA-256; from now on the document cannot change."""
     now = now or timezone.now()
+    # Set before rendering, so the stored PDF says it is signed (saved below, with the file and hash).
+    document.status = DocumentStatus.SIGNED
+    document.frozen_at = now
     data = render(document)
     document.pdf.save(document.filename, ContentFile(data), save=False)
     document.sha256 = hashlib.sha256(data).hexdigest()
-    document.status = DocumentStatus.SIGNED
-    document.frozen_at = now
     document.save(update_fields=["pdf", "sha256", "status", "frozen_at"])
     from .signature_flags import resolve_signed
 
