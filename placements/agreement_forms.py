@@ -4,6 +4,7 @@ from django import forms
 
 from altprov.form_errors import ClearErrorsMixin
 
+from .forms import DateInput
 from .models import Agreement, AgreementTemplate, ParentContract
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -29,8 +30,8 @@ class AgreementForm(ClearErrorsMixin, forms.ModelForm):
             "suspension",
         ]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "target_end_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": DateInput(),
+            "target_end_date": DateInput(),
             **dict.fromkeys(
                 ("site", "timetable", "targets", "review_dates", "dsl_contact", "suspension"), TEXTAREA
             ),
@@ -64,8 +65,8 @@ class ContractForm(ClearErrorsMixin, forms.ModelForm):
             "contacts",
         ]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "target_end_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": DateInput(),
+            "target_end_date": DateInput(),
             **dict.fromkeys(
                 (
                     "site",
