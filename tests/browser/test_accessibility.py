@@ -52,6 +52,8 @@ NOT_PAGES = {
     "attendance:export_summary",
     "monitoring:review_pdf",
     "monitoring:visit_pdf",
+    "placements:agreement_pdf",
+    "placements:contract_pdf",
 }
 
 # Main forms, sent empty (the browser's own checks turned off) to see their error state.
@@ -77,6 +79,8 @@ FORMS_IN_ERROR = [
     "attendance:amend_mark",
     "attendance:close_flag",
     "monitoring:review_detail",
+    "placements:agreement_edit",
+    "placements:agreement_sign",
 ]
 
 EVERY_SESSION = {f"{day}_{s}": True for day in ("mon", "tue", "wed", "thu", "fri") for s in ("am", "pm")}
@@ -317,6 +321,23 @@ def test_termly_review_link_page_passes_axe_with_and_without_errors(world, conte
     page.get_by_role("button", name="Send the review").click()
     expect(page.locator(".is-invalid, .invalid-feedback, .errorlist").first).to_be_attached()
     check_at_both_widths(page, report, "termly review link (errors)")
+    report.assert_clean()
+
+
+def test_signing_link_page_passes_axe_with_and_without_errors(world, context_for, report):
+    from placements.models import Signature, SignerRole
+    from placements.signing import send_for_signature
+
+    contract = world.draft_contract
+    send_for_signature(document=contract, by=None)
+    signature = Signature.objects.filter(contract=contract, role=SignerRole.PARENT).first()
+    _, token = issue_link(purpose=LinkPurpose.SIGNATURE, school=world.school, subject=signature)
+    page = context_for(None)
+    visit(page, reverse("link_page", kwargs={"token": token}))
+    check_at_both_widths(page, report, "signing link")
+    page.get_by_role("button", name="Sign", exact=True).click()
+    expect(page.locator(".is-invalid, .invalid-feedback, .errorlist").first).to_be_attached()
+    check_at_both_widths(page, report, "signing link (errors)")
     report.assert_clean()
 
 
