@@ -32,6 +32,7 @@ from attendance.recording import MarkInput, record_marks
 from placements.models import SenStatus, Status
 
 from ..factories import LearnerFactory, PlacementFactory, UserFactory, approved_provider
+from ..pdftext import pdf_text
 from .test_role_matrix import (  # noqa: F401  (fixtures used by name)
     ADMIN,
     BOARD,
@@ -174,9 +175,10 @@ def _extra_urls(w) -> list[str]:
 
 
 def _read(response) -> str:
-    if response.streaming:
-        return b"".join(response.streaming_content).decode()
-    return response.content.decode()
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        return pdf_text(data)  # a PDF is read as a person reads it
+    return data.decode()
 
 
 @pytest.fixture(scope="module")
