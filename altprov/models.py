@@ -169,6 +169,7 @@ class Membership(models.Model):
 class LinkPurpose(models.TextChoices):
     PROVIDER_REGISTER = "provider_register", "Provider daily register"
     TERMLY_REVIEW = "termly_review", "Termly review"
+    SIGNATURE = "signature", "Signing an agreement or contract"
 
 
 class LinkAudience(models.TextChoices):

@@ -51,6 +51,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "placement.meeting": frozenset({HEAD, SLT, PASTORAL}),
     # Approving, activating, ending and appointing visiting staff: SLT and head.
     "placement.decide": frozenset({HEAD, SLT}),
+    # The agreement and the parent/carer contract (policy, "Referral Process"): prepared by
+    # those who run placements; signed for the school by the head teacher (DESIGN.md
+    # "Who uses it"); the standard wording is SLT's. Every placement.view role reads them.
+    "agreement.edit": frozenset({HEAD, SLT, PASTORAL}),
+    "agreement.sign": frozenset({HEAD}),
+    "agreement.template": frozenset({HEAD, SLT}),
     "placement.cost.view": frozenset({HEAD, SLT, FINANCE, BOARD}),
     # Policy: payments as authorised by the head teacher (budget holder).
     "placement.cost.authorise": frozenset({HEAD}),

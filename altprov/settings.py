@@ -223,6 +223,22 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "monitoring.tasks.check_monitoring_due_task",
         "schedule": crontab(minute=20, hour=7, day_of_week="mon-fri"),
     },
+    # Agreements and contracts (placements/signing.py, signature_flags.py): reminders to
+    # signers who have not signed, and the head's flag for documents unsigned a week before
+    # the start, once each school day; the re-hash of stored signed PDFs at the start of
+    # the jobs' window, the "nightly" check the jobs' hours allow.
+    "send-signature-reminders": {
+        "task": "placements.tasks.send_signature_reminders_task",
+        "schedule": crontab(minute=0, hour=9, day_of_week="mon-fri"),
+    },
+    "check-unsigned-documents": {
+        "task": "placements.tasks.check_unsigned_documents_task",
+        "schedule": crontab(minute=5, hour=7, day_of_week="mon-fri"),
+    },
+    "check-document-hashes": {
+        "task": "placements.tasks.check_document_hashes_task",
+        "schedule": crontab(minute=10, hour=6, day_of_week="mon-fri"),
+    },
     "send-outbox": {
         "task": "altprov.tasks.send_outbox_task",
         "schedule": crontab(minute="*/2"),

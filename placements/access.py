@@ -63,3 +63,13 @@ def get_term_for_user(user, pk: int, *, perm: str = "calendar.edit") -> Term:
 
 def get_closure_for_user(user, pk: int, *, perm: str = "calendar.edit") -> SchoolClosure:
     return get_for_user(SchoolClosure.objects.all(), user, pk, perm=perm, view_perm="calendar.view")
+
+
+def get_document_for_user(model, user, pk: int, *, perm: str = "placement.view"):
+    """An agreement or contract (any version) of a placement the user may see; `perm` to act on it."""
+    from django.db.models import F
+
+    queryset = model.objects.annotate(school_id=F("placement__school_id")).select_related(
+        "placement__school", "placement__learner", "placement__provider", "placement__site"
+    )
+    return get_for_user(queryset, user, pk, perm=perm, view_perm="placement.view")

@@ -661,9 +661,79 @@ def seed(demo: Demo) -> None:
     staff = dict.fromkeys(("head", "slt", "visitor"), head2)
     seed_placements(second, SECOND_PLAN, learners=learners, providers=providers, sites=sites, staff=staff)
 
+    for school in schools.values():
+        seed_documents(
+            school,
+            head=users["head"] if school == main else head2,
+            slt=users["slt"] if school == main else head2,
+        )
     demo.shared["placements"] = Seeded(year_start=TERMS[0][1], main_learners=main_learners)
     for school in schools.values():
         demo.report.append(
             f"{school.name}: {school.learners.count()} learners, {school.placements.count()} placements"
         )
     demo.report.append(f"Providers in the directory: {Provider.objects.count()}")
+
+
+def seed_documents(school: School, *, head: User, slt: User) -> None:
+    """Agreements and contracts in every state (idempotent: placements that have one are left alone).
+
+    Active, ended and ceased placements have both signed and frozen (their
+    PDFs rendered and stored, as signing does); the agreed ones show the
+    other states: a draft, a partly signed agreement, a contract a parent
+    declined.
+    """
+    from .models import Agreement, Signature, SignerRole
+    from .signing import SigningError, decline, prepare_agreement, prepare_contract, send_for_signature, sign
+
+    placements = list(
+        Placement.objects.filter(school=school)
+        .exclude(pk__in=Agreement.objects.values("placement_id"))
+        .select_related("school", "learner", "provider", "site")
+        .order_by("start_date", "pk")
+    )
+    agreed = [p for p in placements if p.status == Status.AGREED]
+    for placement in placements:
+        # Finished placements are left as they were: a new version cannot be prepared for them.
+        if placement.status == A:
+            signed_on = at(placement.start_date - timedelta(days=7), 10)
+            for prepare in (prepare_agreement, prepare_contract):
+                document = prepare(placement=placement, by=slt)
+                try:
+                    signatures = send_for_signature(document=document, by=slt)
+                except SigningError:
+                    continue  # e.g. no contact with parental responsibility and an email: left as a draft
+                for signature in signatures:
+                    name = (
+                        head.get_full_name()
+                        if signature.role == SignerRole.HEAD
+                        else signature.requested_name
+                    )
+                    sign(
+                        signature=signature,
+                        name=name,
+                        declaration=True,
+                        ip="192.0.2.10",
+                        user=head if signature.role == SignerRole.HEAD else None,
+                        now=signed_on,
+                    )
+    for index, placement in enumerate(agreed):
+        agreement = prepare_agreement(placement=placement, by=slt)
+        contract = prepare_contract(placement=placement, by=slt)
+        if index == 0:
+            continue  # both drafts
+        signatures = send_for_signature(document=agreement, by=slt)
+        head_signature = next(s for s in signatures if s.role == SignerRole.HEAD)
+        sign(
+            signature=head_signature, name=head.get_full_name(), declaration=True, ip="192.0.2.10", user=head
+        )
+        try:
+            parents = send_for_signature(document=contract, by=slt)
+        except SigningError:
+            continue
+        if index == 1 and parents:
+            decline(
+                signature=Signature.objects.get(pk=parents[0].pk),
+                reason="We would like to visit the provider with our child before we sign.",
+                ip="192.0.2.20",
+            )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, learners, placements, providers
+from .views import agreements, calendar, learners, placements, providers
 
 app_name = "placements"
 urlpatterns = [
@@ -41,6 +41,17 @@ urlpatterns = [
         placements.placement_authorise_cost,
         name="placement_authorise_cost",
     ),
+    path("placements/<int:pk>/documents/", agreements.documents, name="documents"),
+    path("placements/<int:pk>/agreement/new/", agreements.agreement_prepare, name="agreement_prepare"),
+    path("placements/<int:pk>/contract/new/", agreements.contract_prepare, name="contract_prepare"),
+    path("agreements/<int:pk>/edit/", agreements.agreement_edit, name="agreement_edit"),
+    path("agreements/<int:pk>/send/", agreements.agreement_send, name="agreement_send"),
+    path("agreements/<int:pk>/sign/", agreements.agreement_sign, name="agreement_sign"),
+    path("agreements/<int:pk>/pdf/", agreements.agreement_pdf, name="agreement_pdf"),
+    path("contracts/<int:pk>/edit/", agreements.contract_edit, name="contract_edit"),
+    path("contracts/<int:pk>/send/", agreements.contract_send, name="contract_send"),
+    path("contracts/<int:pk>/pdf/", agreements.contract_pdf, name="contract_pdf"),
+    path("agreement-wording/", agreements.agreement_template, name="agreement_template"),
     path("calendar/", calendar.calendar_overview, name="calendar_overview"),
     path("calendar/terms/new/", calendar.term_create, name="term_create"),
     path("calendar/terms/<int:pk>/edit/", calendar.term_edit, name="term_edit"),

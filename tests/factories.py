@@ -1,3 +1,4 @@
+import hashlib
 from datetime import date, timedelta
 
 import factory
@@ -321,3 +322,38 @@ def missing_report(*, school, provider, day, session="AM", stage="raised", now=N
         escalated_at=now if stage == "escalated" else None,
     )
     return MissingReport.objects.create(flag=flag, school=school, provider=provider, day=day, session=session)
+
+
+def signed_documents(placement: Placement, *, by: User | None = None):
+    """A signed (frozen) agreement and contract for `placement`, as activation needs.
+
+    The stored file is only named, not written: tests that read the PDF sign
+    through placements.signing instead.
+    """
+    from placements.models import Agreement, AgreementTemplate, DocumentStatus, ParentContract
+    from placements.signing import agreement_parts, contract_parts
+
+    by = by or UserFactory()
+    template = AgreementTemplate.current(placement.school)
+    frozen = {
+        "created_by": by,
+        "status": DocumentStatus.SIGNED,
+        "frozen_at": timezone.now(),
+        "sha256": hashlib.sha256(b"signed").hexdigest(),
+    }
+    agreement = Agreement.objects.create(
+        placement=placement,
+        template=template,
+        provider_expectations=template.provider_expectations,
+        school_expectations=template.school_expectations,
+        pdf=f"documents/{placement.pk}/agreement.pdf",
+        **agreement_parts(placement),
+        **frozen,
+    )
+    contract = ParentContract.objects.create(
+        placement=placement,
+        pdf=f"documents/{placement.pk}/contract.pdf",
+        **contract_parts(placement),
+        **frozen,
+    )
+    return agreement, contract

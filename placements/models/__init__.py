@@ -1,3 +1,13 @@
+from .agreements import (
+    Agreement,
+    AgreementTemplate,
+    DocumentStatus,
+    FrozenDocument,
+    ParentContract,
+    Signature,
+    SignerRole,
+    SignMethod,
+)
 from .calendar import ClosureKind, ProviderClosure, SchoolClosure, Term, TermName
 from .learners import Contact, Learner, SenStatus
 from .placements import (
@@ -28,6 +38,14 @@ from .providers import (
 from .timetables import PlacementTimetable
 
 __all__ = [
+    "Agreement",
+    "AgreementTemplate",
+    "DocumentStatus",
+    "FrozenDocument",
+    "ParentContract",
+    "Signature",
+    "SignerRole",
+    "SignMethod",
     "ATTENDED_CODE",
     "Arrangement",
     "ClosureKind",

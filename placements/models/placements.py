@@ -449,6 +449,24 @@ class Placement(models.Model):
                 f"The timetable clashes with the learner's placement at {other.provider}. Change one of "
                 "the timetables so no session is claimed twice, then activate."
             )
+        problems.extend(self.document_problems())
+        return problems
+
+    def document_problems(self) -> list[str]:
+        """DESIGN.md "The placement lifecycle": the agreement and the contract must be signed (frozen)."""
+        from .agreements import Agreement, ParentContract
+
+        problems = []
+        for model, words, signers in (
+            (Agreement, "agreement", "the head teacher and the provider"),
+            (ParentContract, "parent/carer contract", "each parent/carer with parental responsibility"),
+        ):
+            current = model.objects.filter(placement=self).order_by("-version").first()
+            if current is None or not current.is_frozen:
+                problems.append(
+                    f"The {words} is not signed. Send the {words} for signature on the placement's "
+                    f"Agreement and contract page; once {signers} have signed, activate."
+                )
         return problems
 
     def _lock(self) -> None:

@@ -43,7 +43,17 @@ from monitoring.models import (
     Visit,
     VisitStatus,
 )
-from placements.models import Placement, Provider, ProviderClosure, SchoolClosure, Status
+from placements.models import (
+    Agreement,
+    DocumentStatus,
+    ParentContract,
+    Placement,
+    Provider,
+    ProviderClosure,
+    SchoolClosure,
+    Status,
+)
+from placements.signing import prepare_agreement, prepare_contract, send_for_signature
 
 from ..factories import (
     ContactFactory,
@@ -57,6 +67,7 @@ from ..factories import (
     UserFactory,
     approved_provider,
     missing_report,
+    signed_documents,
 )
 from ..monitoring.factories import TermlyReviewFactory
 
@@ -176,12 +187,21 @@ def make_world(school, private_media) -> SimpleNamespace:
     concern, concern_file, incident, slt_member = monitoring_world(
         school, learner, active, checker, private_media
     )
+    referred = placement(Status.REFERRED, "mon_am")
+    ContactFactory(
+        learner=learner, parental_responsibility=True, emergency_contact=False, email="parent@home.test"
+    )
+    awaiting_agreement = prepare_agreement(placement=referred, by=checker)
+    send_for_signature(document=awaiting_agreement, by=checker)
     return SimpleNamespace(
         concern=concern,
         concern_file=concern_file,
         incident=incident,
         slt_member=slt_member,
         **meetings,
+        draft_agreement=prepare_agreement(placement=planning, by=checker),
+        draft_contract=prepare_contract(placement=planning, by=checker),
+        awaiting_agreement=awaiting_agreement,
         visit=visit,
         mark=mark,
         flag=flag,
@@ -197,9 +217,9 @@ def make_world(school, private_media) -> SimpleNamespace:
         term=term,
         review=TermlyReviewFactory(placement=active, term=term, returned=True),
         waiting_review=TermlyReviewFactory(placement=planning, term=term),
-        referred=placement(Status.REFERRED, "mon_am"),
+        referred=referred,
         planning=planning,
-        agreed=placement(Status.AGREED, "wed_am"),
+        agreed=signed(placement(Status.AGREED, "wed_am")),
         active=active,
     )
 
@@ -246,6 +266,11 @@ def _meetings_world(active: Placement, by) -> dict:
     first = record_meeting(placement=active, by=by, held_on=today, actions=[plan], **common)
     second = record_meeting(placement=active, by=by, held_on=today, **common)
     return {"meeting": first, "decision": second.cease_decision, "action": first.actions.get()}
+
+
+def signed(placement: Placement) -> Placement:
+    signed_documents(placement)
+    return placement
 
 
 def _status(name: str, expected: str) -> Callable[[Any], bool]:
@@ -515,6 +540,102 @@ MATRIX = [
         effect=lambda w: Placement.objects.get(pk=w.active.pk).cost_authorised_by_id is not None,
         school_record=True,
     ),
+    # placement.view: the agreement and contract page
+    Case(
+        "placements:documents",
+        placement("agreed"),
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD}),
+        school_record=True,
+    ),
+    # agreement.edit
+    Case(
+        "placements:agreement_prepare",
+        placement("planning"),
+        "post",
+        frozenset({HEAD, SLT, PASTORAL}),
+        redirect_to=lambda w: reverse(
+            "placements:agreement_edit",
+            args=[Agreement.objects.filter(placement=w.planning).latest("version").pk],
+        ),
+        effect=lambda w: Agreement.objects.filter(placement=w.planning, version=2).exists(),
+        school_record=True,
+    ),
+    # agreement.edit
+    Case(
+        "placements:contract_prepare",
+        placement("planning"),
+        "post",
+        frozenset({HEAD, SLT, PASTORAL}),
+        redirect_to=lambda w: reverse(
+            "placements:contract_edit",
+            args=[ParentContract.objects.filter(placement=w.planning).latest("version").pk],
+        ),
+        effect=lambda w: ParentContract.objects.filter(placement=w.planning, version=2).exists(),
+        school_record=True,
+    ),
+    # agreement.edit
+    Case(
+        "placements:agreement_edit",
+        lambda w: {"pk": w.draft_agreement.pk},
+        "get",
+        frozenset({HEAD, SLT, PASTORAL}),
+        school_record=True,
+    ),
+    # agreement.edit
+    Case(
+        "placements:contract_edit",
+        lambda w: {"pk": w.draft_contract.pk},
+        "get",
+        frozenset({HEAD, SLT, PASTORAL}),
+        school_record=True,
+    ),
+    # agreement.edit
+    Case(
+        "placements:agreement_send",
+        lambda w: {"pk": w.draft_agreement.pk},
+        "post",
+        frozenset({HEAD, SLT, PASTORAL}),
+        redirect_to=lambda w: reverse("placements:documents", args=[w.planning.pk]),
+        effect=lambda w: Agreement.objects.get(pk=w.draft_agreement.pk).status == DocumentStatus.AWAITING,
+        school_record=True,
+    ),
+    # agreement.edit
+    Case(
+        "placements:contract_send",
+        lambda w: {"pk": w.draft_contract.pk},
+        "post",
+        frozenset({HEAD, SLT, PASTORAL}),
+        redirect_to=lambda w: reverse("placements:documents", args=[w.planning.pk]),
+        effect=lambda w: ParentContract.objects.get(pk=w.draft_contract.pk).status == DocumentStatus.AWAITING,
+        school_record=True,
+    ),
+    # agreement.sign
+    Case(
+        "placements:agreement_sign",
+        lambda w: {"pk": w.awaiting_agreement.pk},
+        "get",
+        frozenset({HEAD}),
+        school_record=True,
+    ),
+    # placement.view
+    Case(
+        "placements:agreement_pdf",
+        lambda w: {"pk": w.draft_agreement.pk},
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD}),
+        school_record=True,
+    ),
+    # placement.view
+    Case(
+        "placements:contract_pdf",
+        lambda w: {"pk": w.draft_contract.pk},
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD}),
+        school_record=True,
+    ),
+    # agreement.template
+    Case("placements:agreement_template", none, "get", frozenset({HEAD, SLT})),
     # calendar.view
     Case(
         "placements:calendar_overview",

@@ -53,6 +53,8 @@ NOT_PAGES = {
     "monitoring:review_pdf",
     "monitoring:visit_pdf",
     "monitoring:concern_file",
+    "placements:agreement_pdf",
+    "placements:contract_pdf",
 }
 
 # Main forms, sent empty (the browser's own checks turned off) to see their error state.
@@ -85,6 +87,8 @@ FORMS_IN_ERROR = [
     "monitoring:concern_raise",
     "monitoring:incident_report",
     "monitoring:incident_decide",
+    "placements:agreement_edit",
+    "placements:agreement_sign",
 ]
 # The same, for the DSL's forms. (The attainment form has one optional box: it has no error state.)
 DSL_FORMS_IN_ERROR = ["placements:provider_withdraw"]
@@ -399,6 +403,23 @@ def test_the_providers_urgent_pages_pass_axe(world, context_for, report):
     report.assert_clean()
 
 
+def test_signing_link_page_passes_axe_with_and_without_errors(world, context_for, report):
+    from placements.models import Signature, SignerRole
+    from placements.signing import send_for_signature
+
+    contract = world.draft_contract
+    send_for_signature(document=contract, by=None)
+    signature = Signature.objects.filter(contract=contract, role=SignerRole.PARENT).first()
+    _, token = issue_link(purpose=LinkPurpose.SIGNATURE, school=world.school, subject=signature)
+    page = context_for(None)
+    visit(page, reverse("link_page", kwargs={"token": token}))
+    check_at_both_widths(page, report, "signing link")
+    page.get_by_role("button", name="Sign", exact=True).click()
+    expect(page.locator(".is-invalid, .invalid-feedback, .errorlist").first).to_be_attached()
+    check_at_both_widths(page, report, "signing link (errors)")
+    report.assert_clean()
+
+
 def test_refusals_and_the_signed_out_page_pass_axe(world, head, context_for, report):
     page = context_for(head)
     response = page.goto(reverse("placements:provider_approve", kwargs={"pk": world.provider.pk}))
@@ -519,9 +540,7 @@ def test_today_a_learner_form_and_a_placement_by_keyboard(world, head, context_f
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/learners/$"))
     # On a phone the menu is folded away again on the new page.
-    expect(page.locator(".dropdown-toggle", has_text="Learners")).to_have_attribute(
-        "aria-current", "true"
-    )
+    expect(page.locator(".dropdown-toggle", has_text="Learners")).to_have_attribute("aria-current", "true")
 
     # A checkbox of the learner form by Space, and the form sent by Enter.
     visit(page, reverse("placements:learner_create"))

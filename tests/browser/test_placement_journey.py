@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from placements.models import EvidenceItem, Placement, Status
 from placements.validators import make_upn
 
-from ..factories import UserFactory, approved_provider
+from ..factories import UserFactory, approved_provider, signed_documents
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -111,8 +111,11 @@ def test_create_learner_and_activate_placement(page: Page, live_server, setup):
         end,
     )
     plan_and_agree(page, start)
+    # The agreement and contract signed (tests/browser/test_signing.py signs them through the pages).
+    signed_documents(Placement.objects.get(provider=setup["good"]))
+    page.reload()
     page.get_by_role("button", name="Activate").click()
-    expect(page.get_by_text("The placement is active.")).to_be_visible()
+    expect(page.get_by_text("The placement is active.", exact=True)).to_be_visible()
     page.screenshot(path="var/screenshot-placement-active.png", full_page=True)
     assert Placement.objects.get(provider=setup["good"]).status == Status.ACTIVE
 

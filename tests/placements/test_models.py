@@ -32,6 +32,7 @@ from tests.factories import (
     TermFactory,
     approved_provider,
     complete_evidence,
+    signed_documents,
 )
 
 pytestmark = pytest.mark.django_db
@@ -382,7 +383,11 @@ def learner(school):
 
 def make_placement(learner, provider, status=Status.REFERRED, **kwargs):
     kwargs.setdefault("start_date", TODAY)
-    return PlacementFactory(learner=learner, provider=provider, status=status, **kwargs)
+    placement = PlacementFactory(learner=learner, provider=provider, status=status, **kwargs)
+    # Signed documents, so each test is about its own refusal (tests/placements/test_agreements.py
+    # has theirs).
+    signed_documents(placement)
+    return placement
 
 
 def planning_meeting(placement, by, **overrides):

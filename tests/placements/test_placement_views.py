@@ -13,6 +13,7 @@ from ..factories import (
     PlacementTargetFactory,
     ProviderFactory,
     approved_provider,
+    signed_documents,
 )
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +145,7 @@ def test_full_lifecycle_through_views(client, school, slt, pastoral, provider, t
     assert placement.status == Status.PLANNING  # no targets yet
     PlacementTargetFactory(placement=placement)
     client.post(reverse("placements:placement_agree", args=[placement.pk]))
+    signed_documents(placement)
     client.post(reverse("placements:placement_activate", args=[placement.pk]))
     placement.refresh_from_db()
     assert placement.status == Status.ACTIVE

@@ -11,7 +11,7 @@ from django.utils import timezone
 from altprov.models import Role
 from placements.models import EvidenceItem, Placement, Status
 
-from ..factories import LearnerFactory, PlacementFactory, approved_provider
+from ..factories import LearnerFactory, PlacementFactory, approved_provider, signed_documents
 from .test_placement_views import placement_post
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +65,7 @@ def test_a_placement_ready_to_start_offers_activate(client, school, slt, dsl, to
     placement = PlacementFactory(
         learner=LearnerFactory(school=school), provider=provider, status=Status.AGREED
     )
+    signed_documents(placement)
     client.force_login(slt)
     body = detail(client, placement)
     assert ACTIVATE_BUTTON in body
