@@ -11,6 +11,8 @@ pytestmark = pytest.mark.django_db
 PERSONA_RIGHTS = {
     "head": set(PERMISSIONS) - {"provider.approve"},
     "slt": {
+        "agreement.edit",
+        "agreement.template",
         "monitoring.view",
         "monitoring.visit",
         "monitoring.oversee",
@@ -42,6 +44,7 @@ PERSONA_RIGHTS = {
         "history.view",
     },
     "pastoral": {
+        "agreement.edit",
         "monitoring.view",
         "monitoring.visit",
         "monitoring.review",

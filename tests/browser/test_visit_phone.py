@@ -50,6 +50,7 @@ def setup(school, dsl, concern_pages):  # noqa: F811
             visiting_staff=priya,
             **{f"{d}_am": True for d in ("mon", "tue", "wed", "thu", "fri")},
         )
+        staff(school, Role.DSL, "dee", "Dee", "Safeguarding")
         yield {"today": day, "placement": placement, "priya": priya}
 
 
@@ -127,6 +128,22 @@ def test_a_visit_typed_through_a_lost_connection_is_kept_and_submitted(page: Pag
     ]
     assert visit.progress_notes == "Finished the first unit; needs help with fractions."
     assert page.evaluate("Object.keys(localStorage).length") == 0
+
+    # The pastoral user sees that they raised a concern, and nothing of it; the DSL reads it.
+    concern_url = base + reverse("monitoring:concern_detail", args=[visit.concern.pk])
+    page.goto(base + reverse("monitoring:concern_mine"))
+    expect(page.locator("main")).to_contain_text("Tyler Brookes")
+    expect(page.locator("main")).not_to_contain_text(CONCERN)
+    refused = page.goto(concern_url)
+    assert refused.status == 403
+    expect(page.locator("main")).not_to_contain_text(CONCERN)
+    page.context.clear_cookies()  # signed out
+    log_in(page, base, "dee")
+    expect(page.locator("main")).to_contain_text("safeguarding concern")  # on the DSL's "Needs doing"
+    page.goto(concern_url)
+    expect(page.locator("main")).to_contain_text(CONCERN)
+    expect(page.locator("main")).to_contain_text("Raised during a visit")
+    page.screenshot(path="var/screenshot-concern-dsl-375.png", full_page=True)
 
 
 def test_the_planner_and_form_at_desktop_width(page: Page, live_server, setup):

@@ -85,7 +85,10 @@ def test_the_demo_has_every_kind_of_monitoring_record_and_a_second_run_adds_noth
     assert Action.objects.filter(done_on__isnull=False).exists()
     assert Action.objects.filter(done_on__isnull=True, due_date__lt=MONDAY_ELEVEN.date()).exists()
     assert Action.objects.filter(done_on__isnull=True, due_date__gt=MONDAY_ELEVEN.date()).exists()
-    assert AgreementReview.objects.count() == 1
+    # Most agreements were reviewed on time; one falls due this week and one is overdue.
+    assert AgreementReview.objects.count() >= 5
+    due = Flag.objects.filter(kind="agreement_review_due")
+    assert 1 <= due.count() <= 5
     assert Flag.objects.filter(kind="action_overdue").exists()
     before = counts()
     seed()
