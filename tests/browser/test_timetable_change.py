@@ -93,7 +93,7 @@ def test_a_change_from_next_monday_leaves_last_weeks_register_as_it_was(page: Pa
     page.get_by_label("Wednesday AM").check()
     page.get_by_label("New sessions apply from").fill(next_monday.isoformat())
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text(f"The new sessions apply from Monday {next_monday:%d/%m/%Y}.")).to_be_visible()
+    expect(page.get_by_text(f"The new sessions apply from {next_monday:%A %-d %B %Y}.")).to_be_visible()
     versions = page.get_by_role("table").filter(has_text="Recorded")
     expect(versions).to_contain_text(f"{next_monday:%d/%m/%Y}")
     expect(versions).to_contain_text("Monday AM, Tuesday AM, Wednesday AM")
