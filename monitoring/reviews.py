@@ -303,7 +303,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
 def send_again(*, review: TermlyReview, by) -> None:
     """ "Send the link again": a new link to the provider's lead contact; the old ones stop working."""
     with transaction.atomic():
-        review = _with_related(TermlyReview.objects.select_for_update()).get(pk=review.pk)
+        review = _with_related(TermlyReview.objects.select_for_update(of=("self",))).get(pk=review.pk)
         if review.is_submitted or TermlyReview.objects.filter(supersedes=review).exists():
             raise ReviewLocked
         sent = LinkToken.objects.about(TermlyReview, [review.pk]).count()
@@ -318,7 +318,7 @@ def new_version(*, review: TermlyReview, by, now: datetime | None = None) -> Ter
     no longer the school's record.
     """
     now = now or timezone.now()
-    old = _with_related(TermlyReview.objects.select_for_update()).get(pk=review.pk)
+    old = _with_related(TermlyReview.objects.select_for_update(of=("self",))).get(pk=review.pk)
     if not old.is_submitted or TermlyReview.objects.filter(supersedes=old).exists():
         raise ReviewLocked
     today = timezone.localdate(now)

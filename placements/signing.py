@@ -156,7 +156,7 @@ def contract_parts(placement: Placement) -> dict:
 
 def _lock_placement(placement: Placement) -> Placement:
     return (
-        Placement.objects.select_for_update()
+        Placement.objects.select_for_update(of=("self",))
         .select_related("school", "learner", "provider", "site")
         .get(pk=placement.pk)
     )
@@ -279,7 +279,7 @@ def _signers(document: Document) -> list[Signature]:
 def _lock(document: Document) -> Document:
     return (
         type(document)
-        .objects.select_for_update()
+        .objects.select_for_update(of=("self",))
         .select_related("placement__school", "placement__learner", "placement__provider")
         .get(pk=document.pk)
     )
@@ -398,7 +398,9 @@ def tell_heads(document: Document, signatures: list[Signature], *, key: str) -> 
 def _locked_signature(signature: Signature) -> tuple[Signature, Document]:
     """Lock the document first (every signer of it waits in the same order), then the signature."""
     document = _lock(signature.document)
-    signature = Signature.objects.select_for_update().select_related("contact").get(pk=signature.pk)
+    signature = (
+        Signature.objects.select_for_update(of=("self",)).select_related("contact").get(pk=signature.pk)
+    )
     return signature, document
 
 
