@@ -1,5 +1,6 @@
 """The one PDF function: a template and a context to an A4 document, with nothing fetched from outside."""
 
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -56,3 +57,17 @@ def test_a_pdf_answer_is_private_and_named():
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="visit.pdf"'
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_stylesheet_is_parsed_once_and_again_only_when_it_changes(tmp_path, monkeypatch):
+    from altprov import pdf
+
+    sheet = tmp_path / "pdf.css"
+    sheet.write_text("body { color: #111; }")
+    monkeypatch.setattr(pdf.finders, "find", lambda name: str(sheet))
+    first, fonts = pdf._stylesheet_and_fonts()
+    assert pdf._stylesheet_and_fonts() == (first, fonts)  # the same objects: not parsed again
+
+    sheet.write_text("body { color: #222; }")
+    os.utime(sheet, ns=(sheet.stat().st_atime_ns, sheet.stat().st_mtime_ns + 1_000_000_000))
+    assert pdf._stylesheet_and_fonts()[0] is not first
