@@ -4,6 +4,7 @@ from datetime import date, datetime, time
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 
 CHANGE_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
 # Fields shown only to roles with placement.cost.view.
@@ -62,13 +63,10 @@ def _shown(model, name: str, value, names: dict) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):
-        return (
-            f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
-            if timezone.is_aware(value)
-            else f"{value:%d/%m/%Y %H:%M}"
-        )
+        # The short form the history panel uses ("1 Dec 2026 09:30"): a dense list, read in full.
+        return format_date(timezone.localtime(value) if timezone.is_aware(value) else value, "j M Y H:i")
     if isinstance(value, date):
-        return f"{value:%d/%m/%Y}"
+        return format_date(value, "j M Y")
     if isinstance(value, time):
         return f"{value:%H:%M}"
     if isinstance(value, list | tuple):

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from altprov.models import Role, School
 from altprov.notifications import notify, staff_with_role
+from altprov.templatetags.altprov_tags import date_words
 from placements.models import Learner, Provider, ProviderClosure
 
 from .missing import resolve_complete_flags
@@ -57,7 +58,7 @@ def report_closed(*, school: School, provider: Provider, day: date, placement_id
         "at": timezone.localtime(),
         "count": len(learners),
     }
-    subject = f"{provider.name} reported closed today ({day:%d/%m/%Y})"
+    subject = f"{provider.name} reported closed today ({date_words(day)})"
     url = reverse("attendance:today")
     key = f"provider-closed:{closure.pk}"
     notify(

@@ -20,6 +20,7 @@ from django.utils import timezone
 from altprov import flags
 from altprov.models import Flag, Role, School
 from altprov.notifications import Notice, staff_with_role
+from altprov.templatetags.altprov_tags import date_words
 from placements.models import Learner, Placement, Provider
 from placements.schedule import expected_sessions
 
@@ -96,7 +97,7 @@ class _Messenger:
             users=self.users(school, role),
             school=school,
             key=f"flag:{report.pk}:{stage}",
-            subject=f"{provider.name} {verb} {report.session} attendance for {report.day:%d/%m/%Y}",
+            subject=f"{provider.name} {verb} {report.session} attendance for {date_words(report.day)}",
             template="attendance/email/missing_report.txt",
             context={"report": report, "provider": provider, "count": count, "stage": stage},
             url=today_url(report.day),
@@ -110,7 +111,7 @@ class _Messenger:
             school=school,
             key=f"flag:{report.pk}:dsl:{learner.pk}",
             subject=(
-                f"Not reported: {learner} at {provider.name}, {report.day:%d/%m/%Y} {report.session}. "
+                f"Not reported: {learner} at {provider.name}, {date_words(report.day)} {report.session}. "
                 f"Check where they are"
             ),
             template="attendance/email/dsl_unreported.txt",
@@ -160,7 +161,9 @@ def check_missing_reports(*, now: datetime | None = None) -> dict[str, int]:
         flags.FlagSpec(
             key=key,
             school_id=school_id,
-            summary=f"{providers[provider_id].name} has not reported {session} attendance for {day:%d/%m/%Y}",
+            summary=(
+                f"{providers[provider_id].name} has not reported {session} attendance for {date_words(day)}"
+            ),
             url=today_url(day),
             subject=providers[provider_id],
             escalate_at=_at(day, cutoffs(by_pk[school_id])[session][1]),

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from altprov.models import Role, School
 from altprov.notifications import notify, staff_with_role
+from altprov.templatetags.altprov_tags import date_words
 from placements.models import Arrangement, Placement
 
 from .codes import CODES, NOT_YET_PROVIDED, attended_code
@@ -213,7 +214,7 @@ def _after_recording(school: School, result: RecordResult, *, source: str) -> No
                 key=f"amendment:{amendment.pk}",
                 subject=(
                     f"{mark.placement.provider} corrected {mark.placement.learner}'s mark for "
-                    f"{mark.date:%d/%m/%Y} {mark.session}"
+                    f"{date_words(mark.date)} {mark.session}"
                 ),
                 template="attendance/email/provider_correction.txt",
                 context={"amendment": amendment, "mark": mark},
@@ -256,7 +257,7 @@ def alert_dsl_for_unexplained(school: School, marks: list[AttendanceMark]) -> No
             key=f"dsl:absence:{mark.pk}",
             subject=(
                 f"Absent without a reason: {learner} at {mark.placement.provider}, "
-                f"{mark.date:%d/%m/%Y} {mark.session}. Check where they are"
+                f"{date_words(mark.date)} {mark.session}. Check where they are"
             ),
             template="attendance/email/dsl_absence.txt",
             context={

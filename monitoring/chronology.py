@@ -16,6 +16,7 @@ from datetime import date, datetime
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from altprov.templatetags.altprov_tags import date_words
 from placements.models import Learner, Placement
 
 from .models import (
@@ -169,7 +170,7 @@ def chronology(
                 _agreed_on(action),
                 "Action agreed",
                 f"{action.description} ({action.get_side_display().lower()}{where}; {action.owner_label}; "
-                f"due {action.due_date:%d/%m/%Y})",
+                f"due {date_words(action.due_date)})",
                 source,
                 action.pk,
             )
@@ -189,7 +190,7 @@ def chronology(
         for concern in SafeguardingConcern.objects.filter(
             **({"placement": placement} if placement is not None else {"learner": learner})
         ).only("raised_at", "closed_on", "source"):
-            closed = f"; closed {concern.closed_on:%d/%m/%Y}" if concern.closed_on else ""
+            closed = f"; closed {date_words(concern.closed_on)}" if concern.closed_on else ""
             items.append(
                 Item(
                     _day(concern.raised_at),

@@ -22,6 +22,7 @@ from altprov import flags
 from altprov.access import get_for_user
 from altprov.models import Flag, Role
 from altprov.notifications import Notice, staff_with_role
+from altprov.templatetags.altprov_tags import date_words
 from placements.models import Learner, Placement
 
 from .models import (
@@ -73,7 +74,7 @@ def raise_concern(
     )
     who = "the provider" if source == ConcernSource.PROVIDER else "a member of staff"
     local = timezone.localtime(now)
-    summary = f"A safeguarding concern was raised by {who} at {local:%H:%M} on {local:%d/%m/%Y}."
+    summary = f"A safeguarding concern was raised by {who} at {local:%H:%M} on {date_words(local)}."
     raised = flags.raise_flags(
         NEW_CONCERN,
         [

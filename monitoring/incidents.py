@@ -23,6 +23,7 @@ from django.utils import timezone
 from altprov import flags
 from altprov.models import Flag, Role
 from altprov.notifications import Notice, notify_all, staff_with_role
+from altprov.templatetags.altprov_tags import date_words
 from placements.models import Placement
 
 from .models import Action, ActionSide, Incident
@@ -46,7 +47,7 @@ def _flag_key(incident: Incident) -> str:
 
 def _when(at: datetime) -> str:
     local = timezone.localtime(at)
-    return f"{local:%H:%M} on {local:%d/%m/%Y}"
+    return f"{local:%H:%M} on {date_words(local)}"
 
 
 @transaction.atomic

@@ -35,6 +35,7 @@ from django.utils import timezone
 from altprov import flags
 from altprov.models import Flag, Membership, Role
 from altprov.notifications import Notice
+from altprov.templatetags.altprov_tags import date_words
 from placements.models import Placement, Status
 from placements.models.placements import OPEN_STATUSES
 
@@ -153,7 +154,7 @@ def _agreement_specs(placements: list[Placement], today: date) -> dict[str, tupl
         key = agreement_key(placement.pk, due.due_on)
         summary = (
             f"Review the placement agreement for {placement.learner} at {placement.provider}: "
-            f"due by {due.due_on:%d/%m/%Y}"
+            f"due by {date_words(due.due_on)}"
         )
         spec = flags.FlagSpec(
             key=key,
@@ -172,7 +173,7 @@ def _action_specs(actions: list[Action]) -> dict[str, tuple[flags.FlagSpec, Acti
     for action in actions:
         placement = action.placement
         summary = (
-            f"Action overdue (due {action.due_date:%d/%m/%Y}) for {placement.learner} at "
+            f"Action overdue (due {date_words(action.due_date)}) for {placement.learner} at "
             f"{placement.provider}: {action.description}"
         )
         key = action_key(action.pk)

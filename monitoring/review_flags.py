@@ -21,6 +21,7 @@ from django.utils import timezone
 from altprov import flags
 from altprov.models import Flag, Membership, Role
 from altprov.notifications import Notice
+from altprov.templatetags.altprov_tags import date_words
 from placements.models import Status
 
 from .models import ReviewStatus, TermlyReview
@@ -71,7 +72,7 @@ def check_overdue_reviews(*, now: datetime | None = None) -> dict[str, int]:
                 key=overdue_key(review),
                 school_id=review.school_id,
                 summary=f"Termly review not returned: {review.placement.learner.display_name} at "
-                f"{review.placement.provider.name}, {review.term} (due {review.due_date:%d/%m/%Y})",
+                f"{review.placement.provider.name}, {review.term} (due {date_words(review.due_date)})",
                 url=review.get_absolute_url(),
                 subject=review,
             )

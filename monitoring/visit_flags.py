@@ -29,6 +29,7 @@ from django.utils import timezone
 from altprov import flags
 from altprov.models import Flag, Role
 from altprov.notifications import Notice
+from altprov.templatetags.altprov_tags import date_words
 from placements.models import Placement, Status
 
 from .visit_plan import HalfState, HalfTermPlan, plan_visits
@@ -67,10 +68,10 @@ class _Found:
         if self.kind is VISIT_OVERDUE:
             return (
                 f"Visit overdue: {learner} at {provider} had no visit in the {self.half.half.label.lower()} "
-                f"of {self.half.half.term} (ended {self.half.due_by:%d/%m/%Y})"
+                f"of {self.half.half.term} (ended {date_words(self.half.due_by)})"
             )
         return (
-            f"Visit due soon: {learner} at {provider} needs a visit by {self.half.due_by:%d/%m/%Y} "
+            f"Visit due soon: {learner} at {provider} needs a visit by {date_words(self.half.due_by)} "
             f"({self.half.half.label.lower()} of {self.half.half.term})"
         )
 

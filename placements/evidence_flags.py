@@ -43,6 +43,7 @@ from altprov import flags
 from altprov.models import Membership, Role
 from altprov.notifications import Notice
 from altprov.roles import PERMISSIONS
+from altprov.templatetags.altprov_tags import date_words
 
 from .models import (
     EvidenceFlag,
@@ -139,7 +140,7 @@ def _holding_now(today: date, approvals, placed, providers, types) -> dict[str, 
                 provider,
                 row["type"],
                 item.expires_on,
-                f"{provider.name}: {row['type'].name} due to expire on {item.expires_on:%d/%m/%Y}",
+                f"{provider.name}: {row['type'].name} due to expire on {date_words(item.expires_on)}",
             )
     return found
 
@@ -154,7 +155,7 @@ def _replaced(flag: EvidenceFlag, item: EvidenceItem | None) -> str | None:
         return None
     if item.expires_on is None or item.expires_on > flag.expires_on:
         return "Evidence renewed"
-    return f"Expiry date corrected to {item.expires_on:%d/%m/%Y}"
+    return f"Expiry date corrected to {date_words(item.expires_on)}"
 
 
 def _why_ended(

@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 
 from altprov.form_errors import ClearErrorsMixin, word_errors
 from altprov.models import Role, User
+from altprov.templatetags.altprov_tags import date_words
 
 from .access import NEEDS_PERMS
 from .models import (
@@ -684,10 +685,11 @@ class PlacementForm(ScopedModelForm):
             flags = [bool(self.cleaned_data.get(name)) for name in SESSION_FIELDS]
             effective = self.cleaned_data.get("timetable_from") if placement.status == Status.ACTIVE else None
             for other in placement.session_clashes(flags=flags, effective_from=effective):
+                until = other.end_date or other.target_end_date
                 self.add_error(
                     None,
                     f"The timetable claims sessions the learner already has at {other.provider} "
-                    f"({other.start_date:%d/%m/%Y} to {(other.end_date or other.target_end_date):%d/%m/%Y}).",
+                    f"({date_words(other.start_date)} to {date_words(until)}).",
                 )
 
 

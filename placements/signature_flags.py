@@ -22,6 +22,7 @@ from django.utils import timezone
 from altprov import flags
 from altprov.models import Flag, Role
 from altprov.notifications import Notice, staff_with_role
+from altprov.templatetags.altprov_tags import date_words
 
 from .models import Agreement, ParentContract, Placement, Status
 
@@ -95,7 +96,7 @@ def check_unsigned(*, now: datetime | None = None) -> dict[str, int]:
                 key=missing_key(placement.pk),
                 school_id=placement.school_id,
                 summary=f"{placement.learner.display_name}: the {missing} not signed; the placement at "
-                f"{placement.provider} starts {placement.start_date:%d/%m/%Y}",
+                f"{placement.provider} starts {date_words(placement.start_date)}",
                 url=placement.get_absolute_url() + "documents/",
                 subject=placement,
             )

@@ -17,3 +17,17 @@ def pdf_text(data: bytes) -> str:
 
 def pdf_info(data: bytes) -> str:
     return _run("pdfinfo", data, "-")
+
+
+def pdf_objects(data: bytes) -> bytes:
+    """The PDF's objects as written, with compressed streams (object streams included) inflated."""
+    import re
+    import zlib
+
+    inflated = [data]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.DOTALL):
+        try:
+            inflated.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue  # an uncompressed or non-Flate stream: already in `data`
+    return b"\n".join(inflated)

@@ -8,6 +8,26 @@ from django.utils.dateformat import format as format_date
 
 register = template.Library()
 
+WORDS = "l j F Y"  # "Tuesday 1 December 2026"
+
+
+def _local_date(value: date | datetime) -> date:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+@register.filter
+def date_words(value: date | datetime | None) -> str:
+    """A date written out, never "today": "Tuesday 1 December 2026".
+
+    For text read later than it is written (emails, flag summaries, stored
+    notes), where "today" would be wrong by the time someone reads it.
+    """
+    if value is None or value == "":
+        return ""
+    return format_date(_local_date(value), WORDS)
+
 
 @register.filter
 def day_words(value: date | datetime | None, preposition: str = "") -> str:
@@ -22,9 +42,8 @@ def day_words(value: date | datetime | None, preposition: str = "") -> str:
     """
     if value is None or value == "":
         return ""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    value = _local_date(value)
     if value == timezone.localdate():
         return "today"
-    words = format_date(value, "l j F Y")
+    words = format_date(value, WORDS)
     return f"{preposition} {words}" if preposition else words

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from altprov.form_errors import ClearErrorsMixin
+from altprov.templatetags.altprov_tags import date_words
 from placements.forms import DateInput
 from placements.models import Placement
 from placements.schedule import is_expected
@@ -153,12 +154,12 @@ class ExtraSessionForm(MarkForm):
             self.add_error("day", "Attendance cannot be recorded for a day that has not happened yet.")
             return data
         if day < placement.start_date or (placement.end_date and day > placement.end_date):
-            self.add_error("day", f"{placement.learner}'s placement was not running on {day:%d/%m/%Y}.")
+            self.add_error("day", f"{placement.learner}'s placement was not running on {date_words(day)}.")
             return data
         if AttendanceMark.objects.filter(placement=placement, date=day, session=session).exists():
             self.add_error(
                 None,
-                f"{learner_session(placement, session)} on {day:%d/%m/%Y} already has a mark: "
+                f"{learner_session(placement, session)} on {date_words(day)} already has a mark: "
                 "change it in the list for that day instead.",
             )
             return data
@@ -166,7 +167,7 @@ class ExtraSessionForm(MarkForm):
         if self.is_extra and not data.get("confirm_extra"):
             self.add_error(
                 "confirm_extra",
-                f"{session} on {day:%A %d/%m/%Y} is not on {placement.learner}'s timetable at this provider. "
+                f"{session} on {date_words(day)} is not on {placement.learner}'s timetable at this provider. "
                 "Tick “Confirm this as an extra session” to record it.",
             )
         return data

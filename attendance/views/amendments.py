@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from altprov.redirects import safe_next
+from altprov.templatetags.altprov_tags import day_words
 
 from ..access import get_mark_for_user
 from ..forms.staff import AmendMarkForm, learner_session
@@ -41,7 +42,7 @@ def amend_mark_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{learner_session(locked.placement, locked.session)} on {locked.date:%d/%m/%Y} "
+                f"{learner_session(locked.placement, locked.session)} {day_words(locked.date, 'on')} "
                 f"changed {_change_words(amendment, locked)}.",
             )
             return redirect(back)

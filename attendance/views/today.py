@@ -15,7 +15,7 @@ from altprov.links import revoke
 from altprov.models import School
 from altprov.redirects import safe_next
 from altprov.roles import require_perm
-from altprov.templatetags.altprov_tags import day_words
+from altprov.templatetags.altprov_tags import date_words, day_words
 from placements.models import Placement, Provider, ProviderClosure
 from placements.schedule import expected_sessions
 
@@ -52,13 +52,13 @@ def _day_param(request: HttpRequest, default: date) -> date:
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        messages.error(request, f"“{value}” is not a date (use YYYY-MM-DD): showing {default:%A %d %B %Y}.")
+        messages.error(request, f"“{value}” is not a date (use YYYY-MM-DD): showing {date_words(default)}.")
         return default
     # Registers are kept six years; a date far outside any school year is a typo (and
     # the page's previous and next day must stay inside the calendar).
     if not FIRST_DAY <= day <= LAST_DAY:
         messages.error(
-            request, f"{day:%d/%m/%Y} is outside the registers kept: showing {default:%A %d %B %Y}."
+            request, f"{date_words(day)} is outside the registers kept: showing {date_words(default)}."
         )
         return default
     return day
@@ -171,7 +171,7 @@ def record_marks_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             f"Recorded {what}: {learner_session(data['placement'], data['session'])} "
-            f"on {data['day']:%d/%m/%Y}.",
+            f"{day_words(data['day'], 'on')}.",
         )
         return redirect(
             f"{reverse('attendance:record_marks', args=[provider.pk])}?day={data['day'].isoformat()}"
@@ -293,7 +293,7 @@ def revoke_link(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request,
         f"The register link for {link.subject or link.school} created "
-        f"{timezone.localtime(link.created_at):%d/%m/%Y %H:%M} no longer works.",
+        f"{day_words(link.created_at, 'on')} at {timezone.localtime(link.created_at):%H:%M} no longer works.",
     )
     return redirect(back)
 

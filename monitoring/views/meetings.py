@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from altprov.roles import perms_at, require_perm
+from altprov.templatetags.altprov_tags import date_words
 from placements.access import get_placement_for_user
 from placements.models import Placement, Status, TransitionError
 
@@ -190,7 +191,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_mark_done(request.user, action):
         raise PermissionDenied
     if action.done_on is not None:
-        messages.info(request, f"This action was marked done on {action.done_on:%d/%m/%Y}.")
+        messages.info(request, f"This action was marked done on {date_words(action.done_on)}.")
         return redirect("monitoring:action_list")
     form = ActionDoneForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():

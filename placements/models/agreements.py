@@ -131,7 +131,14 @@ def document_upload_to(instance, filename: str) -> str:
 
 
 class SignedDocument(models.Model):
-    """What the agreement and the contract share: version, status, freezing."""
+    """What the agreement and the contract share: version, status, dates, freezing.
+
+    Freezing is held in three places, all here: save() and delete() refuse a
+    frozen row, the QuerySet refuses bulk changes to one, and the database
+    refuses a signed row without its time, file and hash
+    (`document_constraints`). A subclass sets `kind` (its anchor on the
+    placement's documents page and its file name) and `title`.
+    """
 
     placement = models.ForeignKey(Placement, on_delete=models.PROTECT)
     version = models.PositiveSmallIntegerField(default=1)
@@ -145,18 +152,51 @@ class SignedDocument(models.Model):
 
     objects = FrozenQuerySet.as_manager()
 
+    kind: str
+    title: str
+
     class Meta:
         abstract = True
+        ordering = ["placement", "-version"]
 
     def save(self, *args, **kwargs):
         if self.pk is not None and type(self).objects.filter(pk=self.pk, frozen_at__isnull=False).exists():
             raise FrozenDocument
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("placements:documents", args=[self.placement_id]) + f"#{self.kind}"
+
     def delete(self, *args, **kwargs):
         if self.pk is not None and type(self).objects.filter(pk=self.pk, frozen_at__isnull=False).exists():
             raise FrozenDocument
         return super().delete(*args, **kwargs)
+
+    @staticmethod
+    def document_constraints(prefix: str) -> list[models.BaseConstraint]:
+        """The database's rules for a signed document, named `<prefix>_...` as in migration 0012.
+
+        One version number per placement; a known status; a signed document
+        has its frozen time, its stored file and a SHA-256, and an unsigned
+        one is never frozen; the target end date is after the start date.
+        """
+        return [
+            models.UniqueConstraint(fields=["placement", "version"], name=f"{prefix}_unique_version"),
+            models.CheckConstraint(
+                condition=Q(status__in=DocumentStatus.values), name=f"{prefix}_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status=DocumentStatus.SIGNED, frozen_at__isnull=False, sha256__regex=r"^[0-9a-f]{64}$"
+                )
+                & ~Q(pdf="")
+                | (~Q(status=DocumentStatus.SIGNED) & Q(frozen_at__isnull=True)),
+                name=f"{prefix}_signed_is_frozen",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_end_date__gt=models.F("start_date")), name=f"{prefix}_dates"
+            ),
+        ]
 
     @property
     def is_frozen(self) -> bool:
@@ -173,6 +213,10 @@ class SignedDocument(models.Model):
             for chunk in iter(lambda: stored.read(65536), b""):
                 digest.update(chunk)
         return digest.hexdigest()
+
+    @property
+    def filename(self) -> str:
+        return f"{self.kind}-{self.placement_id}-v{self.version}.pdf"
 
 
 class AgreementTemplate(models.Model):
@@ -250,34 +294,14 @@ class Agreement(SignedDocument):
     dsl_contact = models.TextField("how to reach the DSL urgently")
     suspension = models.TextField("if the learner is suspended")
 
-    class Meta:
-        ordering = ["placement", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["placement", "version"], name="agreement_unique_version"),
-            models.CheckConstraint(
-                condition=Q(status__in=DocumentStatus.values), name="agreement_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(
-                    status=DocumentStatus.SIGNED, frozen_at__isnull=False, sha256__regex=r"^[0-9a-f]{64}$"
-                )
-                & ~Q(pdf="")
-                | (~Q(status=DocumentStatus.SIGNED) & Q(frozen_at__isnull=True)),
-                name="agreement_signed_is_frozen",
-            ),
-            models.CheckConstraint(
-                condition=Q(target_end_date__gt=models.F("start_date")), name="agreement_dates"
-            ),
-        ]
+    kind = "agreement"
+    title = "Alternative Provision Agreement"
+
+    class Meta(SignedDocument.Meta):
+        constraints = SignedDocument.document_constraints("agreement")
 
     def __str__(self) -> str:
         return f"Alternative Provision Agreement v{self.version}: {self.learner_name}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("placements:documents", args=[self.placement_id]) + "#agreement"
-
-    kind = "agreement"
-    title = "Alternative Provision Agreement"
 
     @property
     def provider_list(self) -> list[str]:
@@ -286,10 +310,6 @@ class Agreement(SignedDocument):
     @property
     def school_list(self) -> list[str]:
         return lines(self.school_expectations)
-
-    @property
-    def filename(self) -> str:
-        return f"agreement-{self.placement_id}-v{self.version}.pdf"
 
 
 class ParentContract(SignedDocument):
@@ -313,38 +333,14 @@ class ParentContract(SignedDocument):
     review_timescales = models.TextField("how and when the contract is reviewed")
     contacts = models.TextField("who to contact")
 
-    class Meta:
-        ordering = ["placement", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["placement", "version"], name="contract_unique_version"),
-            models.CheckConstraint(
-                condition=Q(status__in=DocumentStatus.values), name="contract_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(
-                    status=DocumentStatus.SIGNED, frozen_at__isnull=False, sha256__regex=r"^[0-9a-f]{64}$"
-                )
-                & ~Q(pdf="")
-                | (~Q(status=DocumentStatus.SIGNED) & Q(frozen_at__isnull=True)),
-                name="contract_signed_is_frozen",
-            ),
-            models.CheckConstraint(
-                condition=Q(target_end_date__gt=models.F("start_date")), name="contract_dates"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Parent/carer contract v{self.version}: {self.learner_name}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("placements:documents", args=[self.placement_id]) + "#contract"
-
     kind = "contract"
     title = "Alternative Provision Contract (parents and carers)"
 
-    @property
-    def filename(self) -> str:
-        return f"contract-{self.placement_id}-v{self.version}.pdf"
+    class Meta(SignedDocument.Meta):
+        constraints = SignedDocument.document_constraints("contract")
+
+    def __str__(self) -> str:
+        return f"Parent/carer contract v{self.version}: {self.learner_name}"
 
 
 class SignerRole(models.TextChoices):

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.template import Context, Template
 
-from altprov.templatetags.altprov_tags import day_words
+from altprov.templatetags.altprov_tags import date_words, day_words
 
 LONDON = ZoneInfo("Europe/London")
 TUESDAY = datetime(2026, 12, 1, 9, 0, tzinfo=LONDON)
@@ -54,3 +54,11 @@ def test_filter_in_a_template_capitalises_for_a_heading():
 def test_a_preposition_goes_before_a_written_out_date_but_not_before_today():
     assert day_words(date(2026, 11, 30), "on") == "on Monday 30 November 2026"
     assert day_words(date(2026, 12, 1), "on") == "today"
+
+
+@time_machine.travel(TUESDAY, tick=False)
+def test_text_read_later_writes_out_even_today():
+    # An email or a flag summary is read tomorrow too: "today" would then be wrong.
+    assert date_words(date(2026, 12, 1)) == "Tuesday 1 December 2026"
+    assert date_words(datetime(2026, 6, 30, 23, 30, tzinfo=ZoneInfo("UTC"))) == "Wednesday 1 July 2026"
+    assert date_words(None) == ""

@@ -72,7 +72,7 @@ def test_the_admin_assistants_are_told_at_once(
 ):
     report_closed(client, token, django_capture_on_commit_callbacks)
     (notice,) = told(staff["admin"])
-    assert notice.subject == "Riverside Skills reported closed today (30/11/2026)"
+    assert notice.subject == "Riverside Skills reported closed today (Monday 30 November 2026)"
     assert "reported on its register link at 09:12 that it is closed today, Monday 30 November" in notice.body
     assert "1 learner was expected there today" in notice.body
     assert "Contact parents today" in notice.body

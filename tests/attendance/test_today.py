@@ -139,7 +139,7 @@ def test_escalated_flags_are_on_the_head_and_pastoral_home_pages(client, head, p
         client.force_login(user)
         with time_machine.travel(london(MONDAY, 12, 10), tick=False):
             body = client.get(reverse("home")).content.decode()
-        assert "Riverside Skills has not reported AM attendance for 30/11/2026" in body
+        assert "Riverside Skills has not reported AM attendance for Monday 30 November 2026" in body
         assert f'href="{TODAY}?day=2026-11-30"' in body
 
 

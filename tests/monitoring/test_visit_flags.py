@@ -31,7 +31,7 @@ def test_due_soon_is_raised_once_and_told_to_the_visiting_staff_member(setup, pa
     assert summary == {"due_soon": 1, "overdue": 1, "resolved": 0}  # Autumn 1 had no visit either
     flag = Flag.objects.get(kind="visit_due_soon")
     assert flag.url == setup.get_absolute_url()
-    assert "needs a visit by 18/12/2026" in flag.summary
+    assert "needs a visit by Friday 18 December 2026" in flag.summary
     assert ",pastoral," in flag.roles
     assert FlagNotice.objects.filter(flag=flag, user=pastoral, audience="the visiting staff member").exists()
     assert Notification.objects.filter(recipient=pastoral).count() == 2

@@ -271,6 +271,7 @@ def test_a_parent_declines_with_a_reason_and_staff_see_it(client, placement, hea
     client.force_login(pastoral)
     page = client.get(reverse("placements:documents", args=[placement.pk])).content.decode()
     assert "I want to visit the provider first" in page
+    assert "What next:" in page and "prepare a new version from the placement" in page
 
 
 def test_signing_link_lifecycle(client, placement, head):

@@ -312,7 +312,9 @@ def test_evidence_expiring_tells_whoever_keeps_the_register_once_and_resolves_on
     client, school, riverside, head, slt, dsl, pastoral, admin_assistant
 ):
     set_insurance_expiry(riverside, date(2026, 12, 20))
-    expected = "Riverside Skills: Employer's and public liability insurance due to expire on 20/12/2026"
+    expected = (
+        "Riverside Skills: Employer's and public liability insurance due to expire on Sunday 20 December 2026"
+    )
 
     assert check_provider_evidence() == {"lapsed": 0, "expiring": 1, "resolved": 0}
     assert check_provider_evidence() == {"lapsed": 0, "expiring": 0, "resolved": 0}
@@ -323,7 +325,7 @@ def test_evidence_expiring_tells_whoever_keeps_the_register_once_and_resolves_on
     assert flag.url == riverside.get_absolute_url()
     assert told("evidence_expiring") == [("dsl", expected), ("head", expected), ("slt", expected)]
     assert set(FlagNotice.objects.filter(flag=flag).values_list("audience", flat=True)) == {REGISTER_KEEPERS}
-    assert "renewed evidence by 20/12/2026" in Notification.objects.get(recipient=head).body
+    assert "renewed evidence by Sunday 20 December 2026" in Notification.objects.get(recipient=head).body
     client.force_login(slt)
     assert expected in html.unescape(client.get(reverse("home")).content.decode())
     client.force_login(pastoral)

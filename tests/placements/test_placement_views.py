@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -387,3 +388,23 @@ def test_where_is_answers_from_the_expected_sessions(client, school, admin_assis
     assert at_provider(date(2026, 10, 19))  # the last Monday of the old timetable
     assert not at_provider(date(2026, 11, 2))
     assert at_provider(date(2026, 11, 4))  # a Wednesday of the new one
+
+
+def _landmark_names(page: str) -> list[str]:
+    """The accessible names of the page's regions: named <section>s and role="region" boxes."""
+    names = re.findall(r'role="region"[^>]*aria-label="([^"]+)"', page)
+    for heading_id in re.findall(r'<section[^>]*aria-labelledby="([^"]+)"', page):
+        heading = re.search(rf'id="{heading_id}"[^>]*>(.*?)</h\d>', page, re.DOTALL)
+        names.append(" ".join(re.sub(r"<[^>]+>", "", heading.group(1)).split()))
+    return names
+
+
+def test_each_region_of_the_placement_page_has_its_own_name(client, school, slt, provider):
+    # axe "landmark-unique": the targets section and the scroll box of its table were both "Agreed targets".
+    placement = PlacementFactory(learner=LearnerFactory(school=school), provider=provider)
+    PlacementTargetFactory(placement=placement)
+    client.force_login(slt)
+    page = client.get(reverse("placements:placement_detail", args=[placement.pk])).content.decode()
+    names = _landmark_names(page)
+    assert "Agreed targets" in names and "Table of agreed targets" in names
+    assert len(names) == len(set(names)), names
