@@ -151,14 +151,19 @@ EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 10 * 1024 * 102
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Email: console unless an SMTP host is configured.
+# Email: console unless an SMTP host is configured. The console and file
+# backends print mail with link secrets and reset tokens redacted
+# (altprov/mail.py), even when Django's own are named; in production a
+# missing SMTP host fails `check --deploy` (altprov/checks.py).
 EMAIL_HOST = env("EMAIL_HOST")
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "altprov.mail.ConsoleEmailBackend",
 )
+EMAIL_BACKEND = {
+    "django.core.mail.backends.console.EmailBackend": "altprov.mail.ConsoleEmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend": "altprov.mail.FileEmailBackend",
+}.get(EMAIL_BACKEND, EMAIL_BACKEND)
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
