@@ -286,11 +286,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"redact_links": {"()": "altprov.logfilters.RedactLinkTokens"}},
+    "filters": {
+        "redact_links": {"()": "altprov.logfilters.RedactLinkTokens"},
+        "error_reference": {"()": "altprov.errors.AddErrorReference"},
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_links"]}
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # Django's own loggers go through the same filtered handler, not its defaults.
-    "loggers": {"django": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO"), "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO"), "propagate": False},
+        # A server error's record carries the reference shown on its 500 page.
+        "django.request": {"filters": ["error_reference"]},
+    },
 }
