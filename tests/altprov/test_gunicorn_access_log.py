@@ -18,7 +18,8 @@ from altprov.models import LinkPurpose
 
 from ..factories import ProviderFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Committed rows, for the server process to read; the seeded rows are put back afterwards.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ROOT = Path(__file__).resolve().parents[2]
 RESET_TOKEN = "cv8f2a-0123456789abcdef0123456789abcdef"
