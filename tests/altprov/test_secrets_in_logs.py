@@ -1,6 +1,7 @@
 """Mail printed instead of sent, and production settings, never put a working secret in a log."""
 
 import io
+import logging
 import os
 import re
 import runpy
@@ -206,3 +207,17 @@ def test_the_ci_deploy_check_fails_without_email_and_a_public_site_url():
 def test_the_ci_deploy_check_passes_with_them():
     result = ci_deploy_check(EMAIL_HOST="smtp.example.org", SITE_URL="https://altprov.example.org")
     assert result.returncode == 0, result.stderr
+
+
+def test_the_celery_workers_own_log_handlers_redact_link_secrets():
+    from celery.signals import after_setup_logger
+
+    logger = logging.getLogger("test.celery.worker")
+    stream = io.StringIO()
+    logger.handlers = [logging.StreamHandler(stream)]
+    logger.propagate = False
+    after_setup_logger.send(
+        sender=None, logger=logger, loglevel=logging.INFO, logfile=None, format="", colorize=False
+    )
+    logger.warning("Sent %s", LINK)
+    assert stream.getvalue() == "Sent https://altprov.example.org/l/12.[redacted]/\n"
