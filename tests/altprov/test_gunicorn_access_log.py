@@ -100,11 +100,11 @@ def get(port: int, path: str, **headers: str) -> int:
     return status
 
 
-def stop(process_dir: Path) -> str:
+def all_logs(folder: Path) -> str:
     return "\n".join(
-        (process_dir / name).read_text()
+        (folder / name).read_text()
         for name in ("access.log", "error.log", "output.log")
-        if (process_dir / name).exists()
+        if (folder / name).exists()
     )
 
 
@@ -127,6 +127,6 @@ def test_no_link_secret_or_reset_token_reaches_gunicorns_logs(server, school):
     assert f"GET /l/{link.pk}.[redacted]/ HTTP/1.1" in access
     assert f"/l/{link.pk}.[redacted]/?next=/l/{link.pk}.[redacted]/" in access
     assert "/accounts/reset/MQ/[redacted]/" in access
-    logs = stop(folder)
+    logs = all_logs(folder)
     for leaked in (secret, wrong.split(".")[1], RESET_TOKEN):
         assert leaked not in logs
