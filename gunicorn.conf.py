@@ -23,3 +23,11 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# The access log, to standard output by default (ACCESS_LOG=/path/file for a
+# file, ACCESS_LOG= (empty) for none). Every line is written without link
+# secrets or password-reset tokens, in the request line, query string and
+# Referer alike (altprov/gunicorn_logging.py); the error log the same.
+accesslog = os.environ.get("ACCESS_LOG", "-") or None
+errorlog = os.environ.get("ERROR_LOG", "-")
+logger_class = "altprov.gunicorn_logging.RedactingLogger"

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a body: one over the limit is refused unread (413).
+    "altprov.uploads.UploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -147,18 +149,32 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# Bodies over the limit are refused before they are read (altprov/uploads.py):
+# a multipart form's at EVIDENCE_MAX_UPLOAD_BYTES plus its other fields, any
+# other at DATA_UPLOAD_MAX_MEMORY_SIZE; the first handler counts a body sent
+# without a length as it streams.
+FILE_UPLOAD_HANDLERS = [
+    "altprov.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Email: console unless an SMTP host is configured.
+# Email: console unless an SMTP host is configured. The console and file
+# backends print mail with link secrets and reset tokens redacted
+# (altprov/mail.py), even when Django's own are named; in production a
+# missing SMTP host fails `check --deploy` (altprov/checks.py).
 EMAIL_HOST = env("EMAIL_HOST")
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "altprov.mail.ConsoleEmailBackend",
 )
+EMAIL_BACKEND = {
+    "django.core.mail.backends.console.EmailBackend": "altprov.mail.ConsoleEmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend": "altprov.mail.FileEmailBackend",
+}.get(EMAIL_BACKEND, EMAIL_BACKEND)
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
@@ -281,11 +297,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"redact_links": {"()": "altprov.logfilters.RedactLinkTokens"}},
+    "filters": {
+        "redact_links": {"()": "altprov.logfilters.RedactLinkTokens"},
+        "error_reference": {"()": "altprov.errors.AddErrorReference"},
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_links"]}
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # Django's own loggers go through the same filtered handler, not its defaults.
-    "loggers": {"django": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO"), "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO"), "propagate": False},
+        # A server error's record carries the reference shown on its 500 page.
+        "django.request": {"filters": ["error_reference"]},
+    },
 }

@@ -6,6 +6,9 @@ from django.urls import include, path
 from . import links, views
 from .logfilters import LINK_PREFIX
 
+# A self-contained page with a reference that is also in the log line (altprov/errors.py).
+handler500 = "altprov.errors.server_error"
+
 urlpatterns = [
     # The home page belongs to the top layer; a dotted string, so the base imports no app.
     path("", include("monitoring.urls")),

@@ -5,6 +5,7 @@ thousands of rows, read from the database in chunks and written as they go.
 """
 
 import csv
+import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
@@ -30,7 +31,9 @@ SUMMARY_HEADER = [
 ]
 CHUNK = 2000
 # A spreadsheet runs a cell that starts with one of these as a formula
-# (OWASP "CSV injection"); a leading apostrophe makes it text.
+# (OWASP "CSV injection"); a leading apostrophe makes it text. Spreadsheets
+# also read the full-width forms ("＝", "＋", "－", "＠") as these, so the
+# check is on the NFKC form of the value.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -79,7 +82,7 @@ def export_range(params, *, school_id: int, today: date) -> tuple[date, date]:
 
 
 def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and unicodedata.normalize("NFKC", value).startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
