@@ -47,7 +47,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on a site that asks for the second factor (altprov.admin_site).
+    "altprov.admin_site.SecondFactorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +60,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "altprov",
     "placements",
     "attendance",
@@ -73,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "altprov.mfa.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -118,6 +124,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Second factor (altprov/mfa.py): every staff account enrols an authenticator
+# app before using the site when MFA_REQUIRED is on, which it is unless DEBUG
+# (the demo of `make run`). A user who has enrolled is always asked for a code.
+# Reading the safeguarding log asks for a code again when the last one is
+# older than MFA_STEP_UP_SECONDS, even inside a live session.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", not DEBUG)
+MFA_STEP_UP_SECONDS = env_int("MFA_STEP_UP_SECONDS", 15 * 60)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "altprov")
+MFA_BACKUP_CODES = 10
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
