@@ -1,5 +1,7 @@
 """The second-factor pages: enrol, give a code, backup codes, manage, and the head's reset."""
 
+from base64 import b32encode
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -21,8 +23,6 @@ from .roles import has_perm
 
 
 def _secret(device: TOTPDevice) -> str:
-    from base64 import b32encode
-
     raw = b32encode(device.bin_key).decode()
     return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
@@ -84,7 +84,12 @@ def _code_page(request: HttpRequest, *, step_up: bool) -> HttpResponse:
     return render(
         request,
         "registration/mfa_verify.html",
-        {"form": form, "next": target, "step_up": step_up},
+        {
+            "form": form,
+            "next": target,
+            "step_up": step_up,
+            "step_up_minutes": settings.MFA_STEP_UP_SECONDS // 60,
+        },
     )
 
 
