@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from .models import School, SecondFactorReset
 
@@ -50,12 +51,17 @@ OPEN_BEFORE_CODE = frozenset(
         "mfa_backup_codes",
         "mfa_backup_codes_download",
         "logout",
+        # Passkeys at the code page (altprov.passkeys).
+        "otp_webauthn:credential-authentication-begin",
+        "otp_webauthn:credential-authentication-complete",
+        "otp_webauthn:js-i18n-catalog",
     }
 )
 
 
 def device_classes() -> tuple:
-    return (TOTPDevice, StaticDevice)
+    """Every kind of second factor a user may hold: removing or resetting takes them all."""
+    return (TOTPDevice, StaticDevice, WebAuthnCredential)
 
 
 def app_device(user) -> TOTPDevice | None:
@@ -64,6 +70,10 @@ def app_device(user) -> TOTPDevice | None:
 
 def has_device(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def passkeys(user) -> list[WebAuthnCredential]:
+    return list(WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at"))
 
 
 def backup_codes_left(user) -> int:
@@ -92,7 +102,7 @@ def check_code(user, code: str) -> TOTPDevice | StaticDevice | None:
     if not code:
         return None
     with transaction.atomic():
-        for model in device_classes():
+        for model in (TOTPDevice, StaticDevice):
             for device in model.objects.filter(user=user, confirmed=True).select_for_update():
                 if device.verify_token(code):
                     return device

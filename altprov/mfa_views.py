@@ -88,6 +88,7 @@ def _code_page(request: HttpRequest, *, step_up: bool) -> HttpResponse:
             "form": form,
             "next": target,
             "step_up": step_up,
+            "has_passkey": bool(mfa.passkeys(user)),
             "step_up_minutes": settings.MFA_STEP_UP_SECONDS // 60,
         },
     )
@@ -153,6 +154,7 @@ def _manage_page(request: HttpRequest, **forms) -> HttpResponse:
         {
             "device": device,
             "codes_left": mfa.backup_codes_left(user) if device else 0,
+            "passkeys": mfa.passkeys(user) if device else [],
             **forms,
         },
     )

@@ -7,6 +7,7 @@ REDIS_URL, SECRET_KEY and the EMAIL_* variables switch to production parts.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "altprov",
     "placements",
     "attendance",
@@ -263,6 +265,20 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # Absolute links in emails (provider register links, notifications).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+
+# Passkeys (WebAuthn, altprov.passkeys), a second factor added beside the app.
+# A passkey belongs to one domain, the site's (SITE_URL's host; "localhost"
+# for the demo, as browsers refuse an IP address), and answers only pages
+# served from the allowed origins. Passkeys never replace the password.
+_site = urlsplit(SITE_URL)
+_site_host = "localhost" if _site.hostname in ("127.0.0.1", "::1") else (_site.hostname or "localhost")
+_site_port = f":{_site.port}" if _site.port else ""
+OTP_WEBAUTHN_RP_ID = env("OTP_WEBAUTHN_RP_ID", _site_host)
+OTP_WEBAUTHN_RP_NAME = env("OTP_WEBAUTHN_RP_NAME", "altprov")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "OTP_WEBAUTHN_ALLOWED_ORIGINS", f"{_site.scheme}://{_site_host}{_site_port}"
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # The shared cache: Redis when configured. Link rate limits are counted in
 # the database instead (altprov.links), so they hold across web processes

@@ -32,6 +32,7 @@ urlpatterns = [
     path("accounts/second-factor/remove/", mfa_views.mfa_remove, name="mfa_remove"),
     path("school/second-factor/", mfa_views.mfa_staff, name="mfa_staff"),
     path("school/second-factor/<int:pk>/reset/", mfa_views.mfa_reset, name="mfa_reset"),
+    path("accounts/passkeys/", include("altprov.passkeys")),
     path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password-reset/done/",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from altprov import mfa
 from altprov.models import Role, SecondFactorReset
@@ -352,3 +353,57 @@ def test_step_up_after_a_post_returns_to_the_page_it_came_from(client, dsl, conc
         )
     concern.refresh_from_db()
     assert concern.closed_on is None
+
+
+def passkey_for(user) -> WebAuthnCredential:
+    return WebAuthnCredential.objects.create(
+        user=user, name="Laptop", credential_id=b"credential-" + str(user.pk).encode(), public_key=b"key"
+    )
+
+
+def test_passkey_sign_in_counts_as_a_fresh_code(rf, dsl):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from altprov.passkeys import CompletePasskey
+
+    credential = passkey_for(dsl)
+    request = rf.post("/")
+    request.session = SessionStore()
+    request.user = dsl
+    view = CompletePasskey()
+    view.request = request
+    with time_machine.travel(START, tick=False):
+        view.complete_auth(credential)
+    assert request.session[mfa.VERIFIED_AT] == START.timestamp()
+    assert request.session[mfa.HAS_DEVICE] is True
+
+
+def test_the_code_page_offers_passkeys_only_to_those_who_have_one(client, dsl):
+    enrolled(dsl)
+    sign_in(client, dsl)
+    page = client.get(reverse("mfa_verify")).content.decode()
+    assert "passkey-verification-button" not in page
+    passkey_for(dsl)
+    page = client.get(reverse("mfa_verify")).content.decode()
+    assert "passkey-verification-button" in page
+    assert "otp_webauthn_auth.js" in page
+    # No inline script: the configuration travels as JSON, the code in static files.
+    assert not re.search(r"<script(?![^>]*(src=|application/json))[^>]*>", page)
+
+
+def test_unverified_user_may_start_a_passkey_check_but_not_add_one(client, dsl):
+    enrolled(dsl)
+    sign_in(client, dsl)
+    begin = client.post(reverse("otp_webauthn:credential-authentication-begin"))
+    assert begin.status_code != 302
+    add = client.post(reverse("otp_webauthn:credential-registration-begin"))
+    assert add.status_code == 302
+    assert add["Location"].startswith(reverse("mfa_verify"))
+
+
+def test_reset_removes_passkeys_too(client, head, dsl):
+    enrolled(dsl)
+    passkey_for(dsl)
+    client.force_login(head)
+    client.post(reverse("mfa_reset", args=[dsl.pk]), {"reason": "Lost laptop and phone"})
+    assert not WebAuthnCredential.objects.filter(user=dsl).exists()
