@@ -1,8 +1,10 @@
 """The second factor: enrolment, codes, backup codes, enforcement, the head's reset and the step-up."""
 
 import re
+import runpy
 from base64 import b32decode
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -14,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from altprov import mfa
+from altprov import settings as settings_module
 from altprov.models import Role, SecondFactorReset
 from monitoring.concerns import raise_concern
 from monitoring.models import ConcernSource
@@ -50,11 +53,22 @@ def required(settings):
     settings.MFA_REQUIRED = True
 
 
-def test_mfa_is_off_in_the_test_and_demo_settings_and_required_with_debug_off(settings):
+def read_settings(monkeypatch, **environ) -> dict:
+    for name in ("DEBUG", "MFA_REQUIRED", "MFA_STEP_UP_SECONDS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(Path(settings_module.__file__)))
+
+
+def test_mfa_is_required_with_debug_off_and_not_in_the_demo(monkeypatch, settings):
     # The tests run like `make run`: DEBUG on, so the demo logins need no app.
-    assert settings.DEBUG is True or settings.MFA_REQUIRED is False
     assert settings.MFA_REQUIRED is False
-    assert settings.MFA_STEP_UP_SECONDS == 900
+    assert read_settings(monkeypatch)["MFA_REQUIRED"] is False
+    production = read_settings(monkeypatch, DEBUG="0", SECRET_KEY="x" * 50)
+    assert production["MFA_REQUIRED"] is True
+    assert production["MFA_STEP_UP_SECONDS"] == 900
+    assert read_settings(monkeypatch, MFA_REQUIRED="1")["MFA_REQUIRED"] is True
 
 
 def test_user_without_device_is_sent_to_set_up_before_any_page(client, head, required):
