@@ -480,3 +480,30 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class SecondFactorReset(models.Model):
+    """A head teacher (or superuser) removed a member of staff's second factor, with the reason.
+
+    Kept for good: a reset is how someone without the phone gets back in, so
+    who did it, for whom, when and why is the audit trail for it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="second_factor_resets"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="second_factor_resets")
+    reset_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="second_factor_resets_done"
+    )
+    reason = models.CharField(max_length=500)
+    reset_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-reset_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="second_factor_reset_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Second factor of {self.user} reset by {self.reset_by}"

@@ -89,6 +89,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # KCSIE: anyone may raise a concern; only the DSL (and the head) read the log.
     "concern.raise": SCHOOL_STAFF,
     "concern.read": frozenset({HEAD, DSL}),
+    # A lost phone: the head teacher removes the second factor of staff at the school.
+    "account.reset_mfa": frozenset({HEAD}),
 }
 
 

@@ -7,6 +7,7 @@ REDIS_URL, SECRET_KEY and the EMAIL_* variables switch to production parts.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -47,7 +48,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on a site that asks for the second factor (altprov.admin_site).
+    "altprov.admin_site.SecondFactorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +61,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "altprov",
     "placements",
     "attendance",
@@ -75,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "altprov.mfa.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -120,6 +128,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Second factor (altprov/mfa.py): every staff account enrols an authenticator
+# app before using the site when MFA_REQUIRED is on, which it is unless DEBUG
+# (the demo of `make run`). A user who has enrolled is always asked for a code.
+# Reading the safeguarding log asks for a code again when the last one is
+# older than MFA_STEP_UP_SECONDS, even inside a live session.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", not DEBUG)
+MFA_STEP_UP_SECONDS = env_int("MFA_STEP_UP_SECONDS", 15 * 60)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "altprov")
+MFA_BACKUP_CODES = 10
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -263,6 +281,20 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # Absolute links in emails (provider register links, notifications).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+
+# Passkeys (WebAuthn, altprov.passkeys), a second factor added beside the app.
+# A passkey belongs to one domain, the site's (SITE_URL's host; "localhost"
+# for the demo, as browsers refuse an IP address), and answers only pages
+# served from the allowed origins. Passkeys never replace the password.
+_site = urlsplit(SITE_URL)
+_site_host = "localhost" if _site.hostname in ("127.0.0.1", "::1") else (_site.hostname or "localhost")
+_site_port = f":{_site.port}" if _site.port else ""
+OTP_WEBAUTHN_RP_ID = env("OTP_WEBAUTHN_RP_ID", _site_host)
+OTP_WEBAUTHN_RP_NAME = env("OTP_WEBAUTHN_RP_NAME", "altprov")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "OTP_WEBAUTHN_ALLOWED_ORIGINS", f"{_site.scheme}://{_site_host}{_site_port}"
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # The shared cache: Redis when configured. Link rate limits are counted in
 # the database instead (altprov.links), so they hold across web processes

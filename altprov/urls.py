@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from . import links, views
+from . import links, mfa_views, views
 from .logfilters import LINK_PREFIX
 
 # A self-contained page with a reference that is also in the log line (altprov/errors.py).
@@ -20,6 +20,22 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     # Public, so that signing out after the session expired does not ask for a login first.
     path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    # The second factor (altprov.mfa): the pages a user reaches before giving a code, then the rest.
+    path("accounts/second-factor/code/", mfa_views.mfa_verify, name="mfa_verify"),
+    path("accounts/second-factor/confirm/", mfa_views.mfa_confirm, name="mfa_confirm"),
+    path("accounts/second-factor/set-up/", mfa_views.mfa_setup, name="mfa_setup"),
+    path("accounts/second-factor/backup-codes/", mfa_views.mfa_backup_codes, name="mfa_backup_codes"),
+    path(
+        "accounts/second-factor/backup-codes/download/",
+        mfa_views.mfa_backup_codes_download,
+        name="mfa_backup_codes_download",
+    ),
+    path("accounts/second-factor/", mfa_views.mfa_manage, name="mfa_manage"),
+    path("accounts/second-factor/new-backup-codes/", mfa_views.mfa_regenerate, name="mfa_regenerate"),
+    path("accounts/second-factor/remove/", mfa_views.mfa_remove, name="mfa_remove"),
+    path("school/second-factor/", mfa_views.mfa_staff, name="mfa_staff"),
+    path("school/second-factor/<int:pk>/reset/", mfa_views.mfa_reset, name="mfa_reset"),
+    path("accounts/passkeys/", include("altprov.passkeys")),
     path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password-reset/done/",

@@ -6,6 +6,9 @@ concerns at none of their schools before any lookup, so a refusal never
 depends on whether a concern exists: no count, no hint.
 """
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from altprov.access import BIGINT_MAX
+from altprov.mfa import step_up_required
 from altprov.roles import require_perm, school_ids
 from placements.models import Learner
 
@@ -47,6 +51,20 @@ READ_AS = {
 def _reader_somewhere(request: HttpRequest) -> None:
     if not school_ids(request.user, "concern.read"):
         raise PermissionDenied
+
+
+def log_reader(view: Callable) -> Callable:
+    """Only for those who may read the log at some school, then with a recent second factor.
+
+    The refusal comes first, so whoever may not read the log is never asked for a code for it.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        _reader_somewhere(request)
+        return step_up_required(view)(request, *args, **kwargs)
+
+    return wrapped
 
 
 @require_perm("concern.raise")
@@ -86,6 +104,7 @@ def concern_mine(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("concern.read")
+@step_up_required
 def concern_list(request: HttpRequest) -> HttpResponse:
     school = request.school
     params = request.GET
@@ -161,14 +180,14 @@ def _concern_page(request: HttpRequest, concern: SafeguardingConcern, **forms) -
     return render(request, "monitoring/concerns/detail.html", context)
 
 
+@log_reader
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _reader_somewhere(request)
     return _concern_page(request, read_concern(request.user, pk))
 
 
 @require_http_methods(["POST"])
+@log_reader
 def concern_entry_create(request: HttpRequest, pk: int) -> HttpResponse:
-    _reader_somewhere(request)
     concern = read_concern(request.user, pk, what="entry")
     form = EntryForm(request.POST, concern=concern, today=timezone.localdate(), prefix="entry")
     if concern.closed_on is not None:
@@ -182,8 +201,8 @@ def concern_entry_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["POST"])
+@log_reader
 def concern_attachment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    _reader_somewhere(request)
     concern = read_concern(request.user, pk, what="attachment upload")
     form = AttachmentForm(request.POST, request.FILES, prefix="file")
     if not form.is_valid():
@@ -199,8 +218,8 @@ def concern_attachment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["POST"])
+@log_reader
 def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
-    _reader_somewhere(request)
     concern = read_concern(request.user, pk, what="close")
     if concern.closed_on is not None:
         messages.info(request, "This concern is already closed.")
@@ -218,9 +237,9 @@ def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(concern_url(concern))
 
 
+@log_reader
 def concern_file(request: HttpRequest, pk: int) -> FileResponse:
     """An attachment, to its concern's readers only (read recorded), never cached, downloaded not shown."""
-    _reader_somewhere(request)
     if not 0 < pk <= BIGINT_MAX:
         raise Http404
     attachment = ConcernAttachment.objects.filter(pk=pk).only("pk", "concern_id", "file").first()

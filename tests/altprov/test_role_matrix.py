@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from altprov.links import issue_link
-from altprov.models import LinkPurpose, LinkToken, Membership, Role
+from altprov.models import LinkPurpose, LinkToken, Membership, Role, SecondFactorReset
 from attendance.models import AttendanceMark, ChaseNote, MarkStatus, Source
 from monitoring.meetings import ActionPlan, record_meeting
 from monitoring.models import (
@@ -758,6 +758,34 @@ MATRIX = [
     ),
     # school.settings
     Case("school_settings", none, "get", frozenset({HEAD, SLT})),
+    # Signed in: one's own second factor (altprov/mfa.py).
+    Case(
+        "mfa_manage", none, "get", frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD})
+    ),
+    Case(
+        "mfa_setup", none, "get", frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD})
+    ),
+    # account.reset_mfa (the head resets a lost phone for staff at the school)
+    Case("mfa_staff", none, "get", frozenset({HEAD})),
+    # account.reset_mfa
+    Case(
+        "mfa_reset",
+        lambda w: {"pk": w.slt_member.pk},
+        "get",
+        frozenset({HEAD}),
+        school_record=True,
+    ),
+    # account.reset_mfa
+    Case(
+        "mfa_reset",
+        lambda w: {"pk": w.slt_member.pk},
+        "post",
+        frozenset({HEAD}),
+        data=lambda w: {"reason": "Lost phone"},
+        redirect_to=lambda w: reverse("mfa_staff"),
+        effect=lambda w: SecondFactorReset.objects.filter(user=w.slt_member).exists(),
+        school_record=True,
+    ),
     # monitoring.visit
     Case("monitoring:visit_list", none, "get", frozenset({HEAD, SLT, PASTORAL, DSL})),
     # monitoring.visit
