@@ -729,6 +729,8 @@ MATRIX = [
     Case("attendance:export_marks", none, "get", frozenset({HEAD, SLT, ADMIN})),
     # attendance.export
     Case("attendance:export_summary", none, "get", frozenset({HEAD, SLT, ADMIN})),
+    # attendance.export
+    Case("attendance:register_grid_csv", none, "get", frozenset({HEAD, SLT, ADMIN})),
     # attendance.record
     Case(
         "attendance:resend_link",
