@@ -12,6 +12,7 @@ from altprov.form_errors import ClearErrorsMixin, word_errors
 from altprov.models import Role, User
 
 from .access import NEEDS_PERMS
+from .choosers import learner_chooser, provider_chooser, site_chooser
 from .models import (
     ClosureKind,
     Contact,
@@ -553,12 +554,21 @@ class PlacementForm(ScopedModelForm):
             self.fields["timetable_from"].initial = next_school_day(school, self.today)
         else:
             del self.fields["timetable_from"]
-        self.fields["learner"].queryset = Learner.objects.filter(school=school)
-        self.fields["provider"].queryset = Provider.objects.all()
-        self.fields["site"].queryset = ProviderSite.objects.select_related("provider")
-        self.fields["site"].label_from_instance = lambda site: (
-            f"{site.provider} – {site.name}, {site.postcode}"
-        )
+        # Searched, not listed: an installation has hundreds of providers and learners.
+        for name, make, queryset, extra in (
+            ("learner", learner_chooser, Learner.objects.filter(school=school), {}),
+            ("provider", provider_chooser, Provider.objects.all(), {}),
+            (
+                "site",
+                site_chooser,
+                ProviderSite.objects.select_related("provider"),
+                {"within": "id_provider-value"},
+            ),
+        ):
+            old = self.fields[name]
+            self.fields[name] = make(
+                queryset, label=old.label, required=old.required, help_text=old.help_text, **extra
+            )
         if self.instance.pk:
             # A placement's learner is fixed; a new placement is made for another learner.
             del self.fields["learner"]
@@ -753,7 +763,9 @@ class CeasePlacementForm(ClearErrorsMixin, forms.Form):
 class WhereForm(ClearErrorsMixin, forms.Form):
     error_messages_for = {"session": {"required": "Choose AM or PM"}}
 
-    learner = forms.ModelChoiceField(queryset=Learner.objects.none())
+    learner = learner_chooser(
+        Learner.objects.none(), every_school=True, help_text="Type two letters of their name, or their UPN."
+    )
     on = forms.DateField(label="Date", widget=DateInput())
     session = forms.ChoiceField(choices=[("am", "AM"), ("pm", "PM")])
 

@@ -420,6 +420,26 @@ MATRIX = [
         "get",
         frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS}),
     ),
+    # learner.view (JSON for the learner chooser)
+    Case(
+        "placements:learner_search",
+        none,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS}),
+    ),
+    # provider.view (JSON for the provider and site choosers)
+    Case(
+        "placements:provider_search",
+        none,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD}),
+    ),
+    Case(
+        "placements:site_search",
+        none,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD}),
+    ),
     # placement.view
     Case(
         "placements:placement_detail",
