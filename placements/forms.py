@@ -12,7 +12,7 @@ from altprov.form_errors import ClearErrorsMixin, word_errors
 from altprov.models import Role, User
 
 from .access import NEEDS_PERMS
-from .choosers import learner_chooser, provider_chooser, site_chooser
+from .choosers import learner_chooser, provider_chooser, search_sites, site_chooser
 from .models import (
     ClosureKind,
     Contact,
@@ -569,6 +569,9 @@ class PlacementForm(ScopedModelForm):
             self.fields[name] = make(
                 queryset, label=old.label, required=old.required, help_text=old.help_text, **extra
             )
+        # Typed without JavaScript, a site's name ("Main site") is looked for at the provider
+        # chosen above it (fields are cleaned in order).
+        self.fields["site"].search = self._search_sites
         if self.instance.pk:
             # A placement's learner is fixed; a new placement is made for another learner.
             del self.fields["learner"]
@@ -588,6 +591,10 @@ class PlacementForm(ScopedModelForm):
             del self.fields["cost_basis"]
         self.sees_needs = bool(NEEDS_PERMS & can)
         word_errors(self)
+
+    def _search_sites(self, queryset, text: str):
+        provider = getattr(self, "cleaned_data", {}).get("provider")
+        return search_sites(queryset.filter(provider=provider) if provider else queryset, text)
 
     def timetable_grid(self):
         return [(name, self[f"{day}_am"], self[f"{day}_pm"]) for day, name in zip(WEEKDAYS, WEEKDAY_NAMES)]

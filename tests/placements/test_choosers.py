@@ -78,8 +78,9 @@ def test_without_javascript_typed_names_are_resolved_and_ambiguity_is_said(clien
     body = client.post(url, data).content.decode()
     assert "Several match “Tyler”" in body and "Tyler Banks" in body
     assert 'value="Tyler"' in body  # what was typed is kept
+    ProviderSiteFactory(provider=ProviderFactory(name="Other"), name=provider.sites.get().name)
     data.update(learner_text="Tyler Brookes", provider="", provider_text="riverside", site="")
-    data["site_text"] = provider.sites.get().name
+    data["site_text"] = provider.sites.get().name  # the other provider's site has the same name
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     placement = Placement.objects.get()
