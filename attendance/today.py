@@ -35,6 +35,8 @@ STATES = {
     "closed": ("Closed", "rag-grey"),
 }
 ORDER = {state: n for n, state in enumerate(STATES)}
+# Always shown in full, however many providers the school has; the rest are paged.
+URGENT = ("escalated", "missing")
 
 
 def mark_words(mark: AttendanceMark) -> str:
@@ -183,6 +185,30 @@ class TodayPage:
                 if sessions and is_vulnerable(learner):
                     found.append(Unaccounted(learner, row.provider, sessions))
         return found
+
+    @property
+    def urgent(self) -> list[ProviderDay]:
+        return [row for row in self.providers if row.state in URGENT]
+
+    def others(
+        self, *, status: str = "", q: str = "", year_group: int | None = None, provider: int | None = None
+    ) -> list[ProviderDay]:
+        """The providers that are not urgent, narrowed to a state, a name, a learner's year group."""
+        q = q.strip().casefold()
+
+        def keep(row: ProviderDay) -> bool:
+            if row.state in URGENT or (status and row.state != status):
+                return False
+            if provider is not None and row.provider.pk != provider:
+                return False
+            learners = [line.placement.learner for line in row.lines]
+            if year_group is not None and not any(lr.year_group == year_group for lr in learners):
+                return False
+            if q and q not in row.provider.name.casefold():
+                return any(q in str(lr).casefold() for lr in learners)
+            return True
+
+        return [row for row in self.providers if keep(row)]
 
     @property
     def counts(self) -> dict[str, int]:

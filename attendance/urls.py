@@ -12,6 +12,7 @@ urlpatterns = [
     path("links/<int:pk>/revoke/", today.revoke_link, name="revoke_link"),
     path("flags/<int:pk>/close/", today.close_flag_view, name="close_flag"),
     path("register/", register.register_grid, name="register_grid"),
+    path("register.csv", register.register_grid_csv, name="register_grid_csv"),
     path("marks/<int:pk>/amend/", amendments.amend_mark_view, name="amend_mark"),
     path("unexplained/", unexplained.unexplained, name="unexplained"),
     # Figures and follow-up.

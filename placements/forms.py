@@ -13,6 +13,7 @@ from altprov.models import Role, User
 from altprov.templatetags.altprov_tags import date_words
 
 from .access import NEEDS_PERMS
+from .choosers import learner_chooser, provider_chooser, search_sites, site_chooser
 from .models import (
     ClosureKind,
     Contact,
@@ -554,12 +555,24 @@ class PlacementForm(ScopedModelForm):
             self.fields["timetable_from"].initial = next_school_day(school, self.today)
         else:
             del self.fields["timetable_from"]
-        self.fields["learner"].queryset = Learner.objects.filter(school=school)
-        self.fields["provider"].queryset = Provider.objects.all()
-        self.fields["site"].queryset = ProviderSite.objects.select_related("provider")
-        self.fields["site"].label_from_instance = lambda site: (
-            f"{site.provider} – {site.name}, {site.postcode}"
-        )
+        # Searched, not listed: an installation has hundreds of providers and learners.
+        for name, make, queryset, extra in (
+            ("learner", learner_chooser, Learner.objects.filter(school=school), {}),
+            ("provider", provider_chooser, Provider.objects.all(), {}),
+            (
+                "site",
+                site_chooser,
+                ProviderSite.objects.select_related("provider"),
+                {"within": "id_provider-value"},
+            ),
+        ):
+            old = self.fields[name]
+            self.fields[name] = make(
+                queryset, label=old.label, required=old.required, help_text=old.help_text, **extra
+            )
+        # Typed without JavaScript, a site's name ("Main site") is looked for at the provider
+        # chosen above it (fields are cleaned in order).
+        self.fields["site"].search = self._search_sites
         if self.instance.pk:
             # A placement's learner is fixed; a new placement is made for another learner.
             del self.fields["learner"]
@@ -579,6 +592,10 @@ class PlacementForm(ScopedModelForm):
             del self.fields["cost_basis"]
         self.sees_needs = bool(NEEDS_PERMS & can)
         word_errors(self)
+
+    def _search_sites(self, queryset, text: str):
+        provider = getattr(self, "cleaned_data", {}).get("provider")
+        return search_sites(queryset.filter(provider=provider) if provider else queryset, text)
 
     def timetable_grid(self):
         return [(name, self[f"{day}_am"], self[f"{day}_pm"]) for day, name in zip(WEEKDAYS, WEEKDAY_NAMES)]
@@ -755,7 +772,9 @@ class CeasePlacementForm(ClearErrorsMixin, forms.Form):
 class WhereForm(ClearErrorsMixin, forms.Form):
     error_messages_for = {"session": {"required": "Choose AM or PM"}}
 
-    learner = forms.ModelChoiceField(queryset=Learner.objects.none())
+    learner = learner_chooser(
+        Learner.objects.none(), every_school=True, help_text="Type two letters of their name, or their UPN."
+    )
     on = forms.DateField(label="Date", widget=DateInput())
     session = forms.ChoiceField(choices=[("am", "AM"), ("pm", "PM")])
 

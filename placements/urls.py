@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agreements, calendar, learners, placements, providers
+from .views import agreements, calendar, choosers, learners, placements, providers
 
 app_name = "placements"
 urlpatterns = [
@@ -28,6 +28,10 @@ urlpatterns = [
     path("placements/", placements.placement_list, name="placement_list"),
     path("placements/new/", placements.placement_create, name="placement_create"),
     path("placements/where/", placements.where_is, name="where_is"),
+    # Searches of the choosers (JSON for their script).
+    path("search/learners/", choosers.learner_search, name="learner_search"),
+    path("search/providers/", choosers.provider_search, name="provider_search"),
+    path("search/sites/", choosers.site_search, name="site_search"),
     path("placements/<int:pk>/", placements.placement_detail, name="placement_detail"),
     path("placements/<int:pk>/edit/", placements.placement_edit, name="placement_edit"),
     path("placements/<int:pk>/targets/", placements.placement_targets, name="placement_targets"),

@@ -1,26 +1,29 @@
 """The admin assistant's day: the Today page and the work done from it (recording marks a provider
 gave by phone or email, resending or revoking its register link, chasing it, closing a flag)."""
 
+import hashlib
 from datetime import date, timedelta
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_POST
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import condition, require_POST
 
 from altprov.links import revoke
 from altprov.models import School
 from altprov.redirects import safe_next
-from altprov.roles import require_perm
+from altprov.roles import perms_at, require_perm
 from altprov.templatetags.altprov_tags import date_words, day_words
 from placements.models import Placement, Provider, ProviderClosure
 from placements.schedule import expected_sessions
 
 from ..access import get_flag_for_user, get_link_for_user
 from ..daily_links import email_register_link
+from ..forms.lists import TodayFilterForm
 from ..forms.marks import SessionRow
 from ..forms.staff import (
     ChaseForm,
@@ -35,8 +38,12 @@ from ..missing import close_flag, cutoffs
 from ..models import AttendanceMark, ChaseNote
 from ..recording import record_marks
 from ..today import today_page
+from ..today_version import data_version
 
 POLL_SECONDS = 60
+# Providers that reported, are closed or not yet due, per page: at a local authority's
+# scale the whole list is hundreds of rows, re-sent every minute.
+PAGE_SIZE = 25
 # Told apart from a reason the user typed, should another entry land between
 # the form's check and the save (record_marks amends rather than overwrites).
 CONCURRENT_REASON = "Entered by staff while another mark for the session arrived"
@@ -76,15 +83,54 @@ def _provider_at(school: School, pk: int) -> Provider:
     return get_object_or_404(Provider.objects.filter(placements__school=school).distinct(), pk=pk)
 
 
+def _poll_etag(request: HttpRequest) -> str | None:
+    """The live part's version, for htmx's polling only: a full page load must still show the
+    messages waiting for it, so it is never answered 304."""
+    if not request.htmx:
+        return None
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return None
+    version = data_version(school=request.school, day=day, now=timezone.localtime())
+    # What the user may do changes the buttons shown; the filters change the rows.
+    who = repr((request.user.pk, sorted(perms_at(request.user, request.school.pk)), request.get_full_path()))
+    return f"{version}-{hashlib.sha256(who.encode()).hexdigest()[:16]}"
+
+
 @require_perm("attendance.view")
+@condition(etag_func=_poll_etag)
 def today(request: HttpRequest) -> HttpResponse:
     # The whole row: the middleware's has only the name, and the cut-offs are needed.
     school = request.school
     now = timezone.now()
     local_today = timezone.localdate(now)
     day = _day_param(request, local_today)
+    page = today_page(school=school, day=day, now=now)
+    form = TodayFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    others = Paginator(
+        page.others(
+            status=filters.get("status", ""),
+            q=filters.get("q", ""),
+            year_group=filters.get("year_group"),
+            provider=filters.get("provider"),
+        ),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    poll = query.copy()
+    poll["day"] = day.isoformat()
+    if others.number > 1:
+        poll["page"] = str(others.number)
     context = {
-        "page": today_page(school=school, day=day, now=now),
+        "page": page,
+        "others": others,
+        "form": form,
+        "filtered": any(v not in ("", None) for v in filters.values()),
+        "query": query.urlencode(),
+        "poll_url": f"{request.path}?{poll.urlencode()}",
         "day": day,
         "is_today": day == local_today,
         "now": now,
@@ -97,6 +143,8 @@ def today(request: HttpRequest) -> HttpResponse:
     template = "attendance/_today_providers.html" if request.htmx else "attendance/today.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
+    # Kept by the browser only, and asked again each time: the poll then costs a 304.
+    patch_cache_control(response, private=True, no_cache=True)
     return response
 
 

@@ -11,9 +11,13 @@ from django.utils import timezone
 from altprov.roles import require_perm
 from placements.schedule import school_days
 
+from ..forms.lists import SinceForm
 from ..models import AttendanceMark
 
 UNEXPLAINED_AFTER_SCHOOL_DAYS = 5
+# The list reads from this far back unless the user asks for an earlier day: at a
+# local authority's scale years of registers would otherwise be scanned each time.
+DEFAULT_WEEKS = 8
 
 
 @require_perm("attendance.view")
@@ -23,22 +27,36 @@ def unexplained(request: HttpRequest) -> HttpResponse:
     local_today = timezone.localdate()
     # A year back always holds five school days, even across the summer holiday.
     days = school_days([school.pk], local_today - timedelta(days=366), local_today)[school.pk]
+    since = local_today - timedelta(weeks=DEFAULT_WEEKS)
+    form = SinceForm(request.GET or None, initial={"since": since})
+    if form.is_bound and form.is_valid() and form.cleaned_data["since"]:
+        since = form.cleaned_data["since"]
     marks = AttendanceMark.objects.none()
     cutoff = None
     if len(days) >= UNEXPLAINED_AFTER_SCHOOL_DAYS:
         # Five school days have passed since a mark made before this day.
         cutoff = days[-UNEXPLAINED_AFTER_SCHOOL_DAYS]
         marks = (
-            AttendanceMark.objects.filter(school=school, date__lt=cutoff)
+            AttendanceMark.objects.filter(school=school, date__gte=since, date__lt=cutoff)
             .awaiting_reason()
             .select_related("placement__learner", "placement__provider")
             .order_by("date", "session", "placement__learner__legal_last_name", "pk")
         )
     page = Paginator(marks, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     for mark in page:
         mark.school_days_since = len(days) - bisect_right(days, mark.date)
     return render(
         request,
         "attendance/unexplained.html",
-        {"page": page, "cutoff": cutoff, "has_calendar": bool(days), "after": UNEXPLAINED_AFTER_SCHOOL_DAYS},
+        {
+            "page": page,
+            "cutoff": cutoff,
+            "has_calendar": bool(days),
+            "after": UNEXPLAINED_AFTER_SCHOOL_DAYS,
+            "form": form,
+            "since": since,
+            "query": query.urlencode(),
+        },
     )

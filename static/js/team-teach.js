@@ -8,8 +8,9 @@
   var region = document.getElementById("team-teach-now");
   if (!region) return;
   var form = region.closest("form");
-  var provider = form.querySelector("select[name=provider]");
-  var learner = form.querySelector("select[name=learner]");
+  // A chooser (static/js/chooser.js) keeps the chosen id in a hidden input named for the field.
+  var provider = form.querySelector("[name=provider]");
+  var learner = form.querySelector("[name=learner]");
   if (!provider) return;
   function ids(name) {
     return (region.dataset[name] || "").split(" ").filter(Boolean);
@@ -32,7 +33,9 @@
       region.className = "";
       return;
     }
-    var name = provider.options[provider.selectedIndex].text;
+    var name = provider.options
+      ? provider.options[provider.selectedIndex].text
+      : form.querySelector("[name=provider_text]").value;
     region.className = "alert alert-warning";
     region.textContent =
       "Team Teach: this learner has a behaviour risk assessment and " + name +
@@ -42,5 +45,7 @@
   }
   provider.addEventListener("change", update);
   if (learner) learner.addEventListener("change", update);
+  form.addEventListener("chooser:chosen", update);
+  form.addEventListener("input", update);
   update();
 })();

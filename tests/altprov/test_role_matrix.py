@@ -420,6 +420,26 @@ MATRIX = [
         "get",
         frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS}),
     ),
+    # learner.view (JSON for the learner chooser)
+    Case(
+        "placements:learner_search",
+        none,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS}),
+    ),
+    # provider.view (JSON for the provider and site choosers)
+    Case(
+        "placements:provider_search",
+        none,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD}),
+    ),
+    Case(
+        "placements:site_search",
+        none,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE, BOARD}),
+    ),
     # placement.view
     Case(
         "placements:placement_detail",
@@ -729,6 +749,8 @@ MATRIX = [
     Case("attendance:export_marks", none, "get", frozenset({HEAD, SLT, ADMIN})),
     # attendance.export
     Case("attendance:export_summary", none, "get", frozenset({HEAD, SLT, ADMIN})),
+    # attendance.export
+    Case("attendance:register_grid_csv", none, "get", frozenset({HEAD, SLT, ADMIN})),
     # attendance.record
     Case(
         "attendance:resend_link",

@@ -34,7 +34,9 @@ PUBLIC_LINKS = {"link_page", "link_subpage"}
 # Answer JSON to a page's script: signed out, 401 (not the login page), so the
 # page can keep what was typed and say to sign in again.
 JSON_401 = {"monitoring:visit_draft"}
-PUBLIC = PUBLIC_GET | PUBLIC_POST_ONLY | PUBLIC_LINKS | JSON_401
+# The same for the choosers' searches, which are GET.
+JSON_401_GET = {"placements:learner_search", "placements:provider_search", "placements:site_search"}
+PUBLIC = PUBLIC_GET | PUBLIC_POST_ONLY | PUBLIC_LINKS | JSON_401 | JSON_401_GET
 
 SKIPPED_NAMESPACES = {"admin"}
 
@@ -116,7 +118,15 @@ def test_anonymous_user_is_sent_to_login(client, name, params, method):
 def test_public_url_answers_anonymous_user(client, name):
     params = next(found for route_name, _, found in ROUTES if route_name == name)
     response = client.get(build_url(name, params))
-    expected = 405 if name in PUBLIC_POST_ONLY | JSON_401 else 404 if name in PUBLIC_LINKS else 200
+    expected = (
+        405
+        if name in PUBLIC_POST_ONLY | JSON_401
+        else 404
+        if name in PUBLIC_LINKS
+        else 401
+        if name in JSON_401_GET
+        else 200
+    )
     assert response.status_code == expected, response.get("Location")
 
 
@@ -124,6 +134,14 @@ def test_public_url_answers_anonymous_user(client, name):
 def test_json_endpoint_answers_401_to_anonymous_user(client, name):
     params = next(found for route_name, _, found in ROUTES if route_name == name)
     response = client.post(build_url(name, params))
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("name", sorted(JSON_401_GET))
+def test_json_search_answers_401_to_anonymous_user(client, name):
+    params = next(found for route_name, _, found in ROUTES if route_name == name)
+    response = client.get(build_url(name, params), {"q": "ab"})
     assert response.status_code == 401
     assert response["Content-Type"] == "application/json"
 

@@ -10,6 +10,7 @@ from placements.models import EvidenceItem, Placement, Status
 from placements.validators import make_upn
 
 from ..factories import UserFactory, approved_provider, signed_documents
+from .choosers import choose
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -50,9 +51,9 @@ def refer(
     saved: bool = True,
 ) -> None:
     page.goto(f"{base}/placements/new/")
-    page.locator("#id_learner").select_option(label=learner_label)
-    page.locator("#id_provider").select_option(label=provider)
-    page.locator("#id_site").select_option(label=site)
+    choose(page, "#id_learner", learner_label.split(",")[0], learner_label)
+    choose(page, "#id_provider", provider)
+    choose(page, "#id_site", site.split(" – ")[-1].split(",")[0], site)
     page.get_by_label("Not attending school regularly").check()
     page.get_by_label("Rationale").fill("Hands-on learning to rebuild attendance.")
     page.get_by_label("Monday AM").check()

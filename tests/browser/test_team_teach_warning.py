@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
 from ..factories import LearnerFactory, approved_provider
+from .choosers import choose
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -44,11 +45,11 @@ def test_choosing_a_provider_without_team_teach_warns_at_once(
     page.goto(reverse("placements:placement_create"))
     region = page.locator("#team-teach-now")
     expect(region).to_have_attribute("aria-live", "polite")
-    page.locator("#id_learner").select_option(label="Amy Able")
-    page.locator("#id_provider").select_option(label="Hilltop Farm")
+    choose(page, "#id_learner", "Amy Able")
+    choose(page, "#id_provider", "Hilltop Farm")
     expect(region).to_be_empty()
-    page.locator("#id_learner").select_option(label="Tyler Brookes")
+    choose(page, "#id_learner", "Tyler Brookes")
     expect(region).to_contain_text("Hilltop Farm has no Team Teach (or equivalent) trained staff")
-    page.locator("#id_provider").select_option(label="Riverside Skills")
+    choose(page, "#id_provider", "Riverside Skills")
     expect(region).to_be_empty()
     context.close()
