@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from . import links, views
+from .forms import ThrottledPasswordResetForm
 from .logfilters import LINK_PREFIX
 
 urlpatterns = [
@@ -17,7 +18,11 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     # Public, so that signing out after the session expired does not ask for a login first.
     path("accounts/logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
-    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "accounts/password-reset/done/",
         auth_views.PasswordResetDoneView.as_view(),
