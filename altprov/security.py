@@ -98,6 +98,15 @@ def _wants_browser_session(user) -> bool:
     return School.objects.filter(memberships__user=user, end_sessions_on_browser_close=True).exists()
 
 
+def start_session_clocks(sender, request: HttpRequest, user, **kwargs) -> None:
+    """On signing in (the user_logged_in signal): note the time, and end with the browser if asked."""
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[LOGIN_AT] = request.session[SEEN_AT] = int(time.time())
+    if _wants_browser_session(user):
+        request.session.set_expiry(0)
+
+
 class SessionLimitsMiddleware:
     """Ends a signed-in session when idle too long, or too long after signing in."""
 
@@ -117,14 +126,10 @@ class SessionLimitsMiddleware:
                 BACKGROUND_HEADER not in request.headers and now - session.get(SEEN_AT, 0) >= SEEN_RESOLUTION
             ):
                 session[SEEN_AT] = now
-        response = self.get_response(request)
-        # Just signed in (by whichever login page): start the clocks.
-        if request.user.is_authenticated and LOGIN_AT not in request.session:
-            request.session[LOGIN_AT] = now
-            request.session[SEEN_AT] = now
-            if _wants_browser_session(request.user):
-                request.session.set_expiry(0)
-        return response
+        elif request.user.is_authenticated:
+            # A session from before these limits: its clocks start now.
+            session[LOGIN_AT] = session[SEEN_AT] = now
+        return self.get_response(request)
 
 
 class PrivateResponsesMiddleware:
