@@ -22,6 +22,8 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from .models import School
+
 LOGIN_AT = "_signed_in_at"
 SEEN_AT = "_seen_at"
 # A use within this many seconds of the last recorded one is not written
@@ -93,8 +95,6 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
 
 
 def _wants_browser_session(user) -> bool:
-    from .models import School
-
     return School.objects.filter(memberships__user=user, end_sessions_on_browser_close=True).exists()
 
 

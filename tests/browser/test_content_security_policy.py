@@ -7,6 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import Browser
 
 from ..factories import LearnerFactory, TermFactory
+from .axe import Report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -65,14 +66,29 @@ def test_main_pages_have_no_policy_violations(browser: Browser, live_server, sch
     assert violations == []
 
 
-def test_login_page_has_no_policy_violations(browser: Browser, live_server):
-    context = browser.new_context(base_url=live_server.url)
-    page = context.new_page()
-    violations = _violations(page)
+def _try_login(page, username: str) -> None:
     page.goto(reverse("login"))
-    page.fill("#id_username", "nobody")
+    page.fill("#id_username", username)
     page.fill("#id_password", "wrong")
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def test_login_and_lockout_pages_have_no_violations_and_pass_axe(browser: Browser, live_server):
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    violations = _violations(page)
+    for _ in range(5):
+        _try_login(page, "nobody")
+    assert page.locator("h1").inner_text() == "Too many tries to log in"
     context.close()
     assert violations == []
+    # axe goes in as an inline script, so its context bypasses the policy.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    _try_login(page, "nobody")
+    assert "Wait 15 minutes" in page.content()
+    report = Report()
+    report.check(page, "lockout page")
+    context.close()
+    report.assert_clean()
