@@ -1,7 +1,13 @@
+from datetime import timedelta
+
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 
 from .form_errors import ClearErrorsMixin
+from .links import count_request
 from .models import JOBS_END, JOBS_START, SCHOOL_TIMES, School
+from .security import client_key
 
 # (earlier, later): email before the morning cut-off, each cut-off before its
 # escalation, the morning cut-off before the afternoon's. The database's check
@@ -49,6 +55,7 @@ class SchoolSettingsForm(ClearErrorsMixin, forms.ModelForm):
             "attendance_target",
             *SCHOOL_TIMES,
             "review_notice_days",
+            "end_sessions_on_browser_close",
         ]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})} | {
             name: TimeInput() for name in SCHOOL_TIMES
@@ -84,3 +91,26 @@ class SchoolSettingsForm(ClearErrorsMixin, forms.ModelForm):
         self.add_error(
             name, f"{self.fields[name].label} must be {relation} the {other_label} ({_hm(other_value)})."
         )
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with no flood of emails to an account or from one address.
+
+    Each request is counted in the database (altprov.links.count_request), per
+    client address and per account, in clock hours. Over either limit no email
+    goes, and the page answers just as it does when the address is unknown,
+    so it tells no one which addresses have accounts.
+    """
+
+    def get_users(self, email):
+        limit = settings.PASSWORD_RESET_EMAILS_PER_ACCOUNT_PER_HOUR
+        for user in super().get_users(email):
+            if count_request(f"reset:user:{user.pk}", per=timedelta(hours=1)) <= limit:
+                yield user
+
+    def save(self, *args, request=None, **kwargs):
+        if request is not None:
+            hits = count_request(f"reset:ip:{client_key(request)}", per=timedelta(hours=1))
+            if hits > settings.PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR:
+                return
+        super().save(*args, request=request, **kwargs)

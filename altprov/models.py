@@ -88,6 +88,13 @@ class School(models.Model):
         help_text="Providers are sent the Termly Review form this many days before each term ends "
         "(from 1 to 60).",
     )
+    end_sessions_on_browser_close = models.BooleanField(
+        "sign staff out when the browser closes",
+        default=False,
+        help_text="For shared computers: closing the browser signs staff of this school out. "
+        "Whatever this says, sessions end after 30 minutes unused and 12 hours after signing in "
+        "(unless the server is set otherwise).",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -6,11 +6,13 @@ REDIS_URL, SECRET_KEY and the EMAIL_* variables switch to production parts.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -65,6 +67,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    "axes",
+    "csp",
     "altprov",
     "placements",
     "attendance",
@@ -80,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "altprov.security.SessionLimitsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "altprov.mfa.SecondFactorMiddleware",
@@ -88,6 +93,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "altprov.schools.CurrentSchoolMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "altprov.security.PrivateResponsesMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "altprov.urls"
@@ -119,6 +128,11 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "altprov.User"
+# django-axes first: it refuses a locked-out login before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -307,11 +321,56 @@ CACHES = {
     )
 }
 
+# How many proxies of ours stand in front of the app (a load balancer, nginx):
+# 0 takes the client's address from the connection, so a client cannot pick
+# it with an X-Forwarded-For header. Login lockouts and password-reset limits
+# count by it (altprov.security.client_ip).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Login lockout (django-axes): 5 failed logins for one username from one
+# address lock that pair out for 15 minutes, on the app's login and the
+# admin's. Attempts are recorded in the database (AccessAttempt,
+# AccessFailureLog, in the admin for superusers); log lines name the page only.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "altprov.security.client_ip"
+AXES_CLIENT_STR_CALLABLE = "altprov.security.axes_client_str"
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "altprov.security.lockout_response"
+
+# Password reset emails: a few an hour per account, a few more per address
+# (altprov.forms.ThrottledPasswordResetForm); the page answers the same either way.
+PASSWORD_RESET_EMAILS_PER_ACCOUNT_PER_HOUR = env_int("PASSWORD_RESET_EMAILS_PER_ACCOUNT_PER_HOUR", 3)
+PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR", 10)
+
+# Sessions end after SESSION_IDLE_SECONDS unused and SESSION_MAX_SECONDS after
+# signing in (altprov.security.SessionLimitsMiddleware), and when the browser
+# closes if the school says so (School.end_sessions_on_browser_close).
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_MAX_SECONDS = env_int("SESSION_MAX_SECONDS", 12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# No inline script or style anywhere: scripts and styles come from static/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from . import links, mfa_views, views
+from .forms import ThrottledPasswordResetForm
 from .logfilters import LINK_PREFIX
 
 # A self-contained page with a reference that is also in the log line (altprov/errors.py).
@@ -36,7 +37,11 @@ urlpatterns = [
     path("school/second-factor/", mfa_views.mfa_staff, name="mfa_staff"),
     path("school/second-factor/<int:pk>/reset/", mfa_views.mfa_reset, name="mfa_reset"),
     path("accounts/passkeys/", include("altprov.passkeys")),
-    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "accounts/password-reset/done/",
         auth_views.PasswordResetDoneView.as_view(),

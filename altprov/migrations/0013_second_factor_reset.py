@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('altprov', '0010_signing_links'),
+        ('altprov', '0011_school_end_sessions_on_browser_close'),
     ]
 
     operations = [

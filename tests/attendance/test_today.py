@@ -45,8 +45,9 @@ def check_flags(hour, minute=0):
 
 
 def get_today(client, user, hour=10, minute=30, **params):
-    client.force_login(user)
+    # Signed in at the time of the visit: a session ends after 30 minutes unused.
     with time_machine.travel(london(MONDAY, hour, minute), tick=False):
+        client.force_login(user)
         return client.get(TODAY, params)
 
 
@@ -136,8 +137,8 @@ def test_escalated_flags_are_on_the_head_and_pastoral_home_pages(client, head, p
     assert "Riverside Skills has not reported AM" not in client.get(reverse("home")).content.decode()
     check_flags(12, 0)
     for user in (head, pastoral):
-        client.force_login(user)
         with time_machine.travel(london(MONDAY, 12, 10), tick=False):
+            client.force_login(user)
             body = client.get(reverse("home")).content.decode()
         assert "Riverside Skills has not reported AM attendance for Monday 30 November 2026" in body
         assert f'href="{TODAY}?day=2026-11-30"' in body
@@ -240,7 +241,9 @@ def test_another_schools_providers_are_not_shown(client, other_head, active_plac
 def test_page_polls_for_its_live_part_and_htmx_gets_only_that(client, admin_assistant, active_placement):
     page = get_today(client, admin_assistant).content.decode()
     assert "vendor/htmx-2.0.11/htmx.min.js" in page
-    assert 'hx-trigger="every 60s [todayIdle()]"' in page
+    # static/js/today.js fires the event every data-refresh-seconds while nobody is typing in the table.
+    assert 'hx-trigger="today-refresh"' in page and 'data-refresh-seconds="60"' in page
+    assert "js/today.js" in page
     assert "Refresh now" in page  # without JavaScript, a plain link
     client.force_login(admin_assistant)
     with time_machine.travel(london(MONDAY, 10, 30), tick=False):

@@ -171,7 +171,12 @@ def context_for(browser: Browser, live_server):
     opened: list[BrowserContext] = []
 
     def make(user=None, **options) -> Page:
-        context = browser.new_context(base_url=live_server.url, reduced_motion="reduce", **options)
+        # axe is added to each page as an inline script, which the site's
+        # Content-Security-Policy refuses: the checks' own contexts bypass it
+        # (tests/browser/test_content_security_policy.py checks the policy).
+        context = browser.new_context(
+            base_url=live_server.url, reduced_motion="reduce", bypass_csp=True, **options
+        )
         opened.append(context)
         if user is not None:
             client = Client()
