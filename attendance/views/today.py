@@ -143,8 +143,9 @@ def today(request: HttpRequest) -> HttpResponse:
     template = "attendance/_today_providers.html" if request.htmx else "attendance/today.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
-    # Kept by the browser only, and asked again each time: the poll then costs a 304.
-    patch_cache_control(response, private=True, no_cache=True)
+    # Never stored (altprov.security makes every page no-store): static/js/today.js
+    # sends the ETag back itself, so an unchanged poll costs a 304.
+    patch_cache_control(response, private=True, no_store=True)
     return response
 
 

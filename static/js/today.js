@@ -19,6 +19,23 @@
     if (live && idle(live)) window.htmx.trigger(live, "today-refresh");
   }, seconds * 1000);
 
+  // The page is personal data, so never cached (no-store): the browser sends
+  // no If-None-Match of its own. The script does, with the version the server
+  // gave last; "304 Not Modified" then costs the server one query and leaves
+  // the table as it is.
+  var etag = null;
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    if (etag && event.detail.elt.id === "today-live") event.detail.headers["If-None-Match"] = etag;
+  });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.elt.id !== "today-live") return;
+    var given = event.detail.xhr.getResponseHeader("ETag");
+    if (given) etag = given;
+  });
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 304) event.detail.shouldSwap = false;
+  });
+
   // Signed out meanwhile (sessions end after 30 minutes unused): reload to
   // show the login page itself, not inside the table.
   document.body.addEventListener("htmx:beforeSwap", function (event) {
