@@ -12,8 +12,17 @@ from altprov.models import LinkToken
 from altprov.roles import perms_at, require_perm
 
 from ..access import get_document_for_user, get_placement_for_user
+from ..access_log import record_read
 from ..agreement_forms import AgreementForm, ContractForm, DeclineForm, SignForm, TemplateForm
-from ..models import Agreement, AgreementTemplate, DocumentStatus, ParentContract, Signature, SignerRole
+from ..models import (
+    Agreement,
+    AgreementTemplate,
+    DocumentStatus,
+    ParentContract,
+    Read,
+    Signature,
+    SignerRole,
+)
 from ..signing import SigningError, is_current, prepare, send_for_signature, sign
 from ..signing import decline as decline_signature
 from ..signing import render as render_document
@@ -173,6 +182,15 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _pdf(request: HttpRequest, document) -> HttpResponse:
     """The stored signed PDF, or (before everyone has signed) a draft rendered now. Never a media URL."""
+    placement = document.placement
+    record_read(
+        user=request.user,
+        school=placement.school_id,
+        what=Read.EXPORT,
+        learner=placement.learner,
+        subject=document,
+        detail=document.filename,
+    )
     if document.is_frozen:
         response = FileResponse(
             document.pdf.open("rb"), filename=document.filename, content_type="application/pdf"
