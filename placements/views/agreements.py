@@ -182,15 +182,6 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _pdf(request: HttpRequest, document) -> HttpResponse:
     """The stored signed PDF, or (before everyone has signed) a draft rendered now. Never a media URL."""
-    placement = document.placement
-    record_read(
-        user=request.user,
-        school=placement.school_id,
-        what=Read.EXPORT,
-        learner=placement.learner,
-        subject=document,
-        detail=document.filename,
-    )
     if document.is_frozen:
         response = FileResponse(
             document.pdf.open("rb"), filename=document.filename, content_type="application/pdf"
@@ -203,12 +194,26 @@ def _pdf(request: HttpRequest, document) -> HttpResponse:
     return response
 
 
+def _staff_pdf(request: HttpRequest, document) -> HttpResponse:
+    """A member of staff opening the document: logged in the learner's access log (a signer's link is not)."""
+    placement = document.placement
+    record_read(
+        user=request.user,
+        school=placement.school_id,
+        what=Read.EXPORT,
+        learner=placement.learner,
+        subject=document,
+        detail=document.filename,
+    )
+    return _pdf(request, document)
+
+
 def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _pdf(request, get_document_for_user(Agreement, request.user, pk))
+    return _staff_pdf(request, get_document_for_user(Agreement, request.user, pk))
 
 
 def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _pdf(request, get_document_for_user(ParentContract, request.user, pk))
+    return _staff_pdf(request, get_document_for_user(ParentContract, request.user, pk))
 
 
 @require_perm("agreement.template")
