@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from attendance.models import AttendanceMark, MarkStatus, Source
 from attendance.recording import MarkInput, record_marks
+from placements.models import Signature, Status
+from placements.signing import prepare_agreement, send_for_signature
 
-from ..factories import PlacementFactory, UserFactory
+from ..factories import ContactFactory, LearnerFactory, PlacementFactory, UserFactory, approved_provider
 
 MUST_HAVE_HISTORY = {
     # The school, who holds which role, and the people and decisions of placements.
@@ -119,3 +121,18 @@ def test_marks_recorded_in_bulk_get_a_created_history_row():
     (mark,) = result.created
     (row,) = AttendanceMark.history.filter(id=mark.pk)
     assert (row.history_type, row.history_user) == ("+", by)
+
+
+@pytest.mark.django_db
+def test_signers_asked_in_bulk_get_a_created_history_row(school):
+    head = UserFactory()
+    learner = LearnerFactory(school=school)
+    ContactFactory(learner=learner, parental_responsibility=True, email="parent@home.test")
+    provider = approved_provider(school, head, timezone.localdate())
+    placement = PlacementFactory(learner=learner, provider=provider, status=Status.REFERRED)
+    agreement = prepare_agreement(placement=placement, by=head)
+    signatures = send_for_signature(document=agreement, by=head)
+    assert signatures
+    for signature in signatures:
+        (row,) = Signature.history.filter(id=signature.pk)
+        assert (row.history_type, row.history_user) == ("+", head)
