@@ -61,6 +61,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Policy: payments as authorised by the head teacher (budget holder).
     "placement.cost.authorise": frozenset({HEAD}),
     "history.view": frozenset({HEAD, SLT, DSL}),
+    # ASVS V8.3.5 and UK GDPR accountability: who opened a learner's record,
+    # and everything held about one learner (a subject access request), are
+    # for the head and the DSL.
+    "accesslog.view": frozenset({HEAD, DSL}),
+    "learner.subject_access": frozenset({HEAD, DSL}),
     # The school's record: contact details, DSL, attendance target and report times.
     "school.settings": frozenset({HEAD, SLT}),
     # Attendance: the admin assistant's day (policy: monitor attendance each

@@ -287,9 +287,122 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "placements.tasks.check_document_hashes_task",
         "schedule": crontab(minute=10, hour=6, day_of_week="mon-fri"),
     },
+    # The retention review (monitoring/retention.py): records past their period are
+    # listed for the head at 07:40 on the 1st of each month.
+    "retention-review": {
+        "task": "monitoring.tasks.retention_review_task",
+        "schedule": crontab(minute=40, hour=7, day_of_month="1"),
+    },
     "send-outbox": {
         "task": "altprov.tasks.send_outbox_task",
         "schedule": crontab(minute="*/2"),
+    },
+}
+
+# Retention: how long each kind of record is kept before it is due for a
+# disposal review (monitoring/retention.py, the monthly `retention_review`).
+# "model" is the record, "from" the date its period counts from (a field path;
+# the learner's date of birth for records kept "until the learner is 25"),
+# "years" the period. Nothing is ever deleted automatically: the review lists
+# what is due and tells the head, who decides. "disposable": False marks
+# records the app never deletes at all (child protection: the DSL transfers
+# or keeps them, KCSIE and the school's own schedule).
+# Defaults follow the IRMS Academies Toolkit where it speaks; every period
+# marked TBC is to be confirmed with the data protection officer and set to the
+# school's own retention schedule.
+RETENTION: dict[str, dict] = {
+    # The School Attendance (Pupil Registration) (England) Regulations 2024: registers kept 6 years.
+    "attendance_marks": {
+        "label": "attendance marks",
+        "model": "attendance.attendancemark",
+        "from": "date",
+        "years": 6,
+        "disposable": True,
+    },
+    # TBC with the DPO: attendance follow-up is part of the attendance record.
+    "attendance_interventions": {
+        "label": "attendance interventions",
+        "model": "attendance.intervention",
+        "from": "date",
+        "years": 6,
+        "disposable": True,
+    },
+    "parent_contacts": {
+        "label": "contacts with parents about attendance",
+        "model": "attendance.parentcontact",
+        "from": "at",
+        "years": 6,
+        "disposable": True,
+    },
+    # TBC with the DPO: the pupil file, passport and SEN detail until the learner is 25
+    # (IRMS: SEN files to date of birth + 31 years where the school holds the EHC plan history).
+    "learners": {
+        "label": "learner records (with passport and SEN detail)",
+        "model": "placements.learner",
+        "from": "date_of_birth",
+        "years": 25,
+        "disposable": True,
+    },
+    # TBC with the DPO: a placement and its monitoring, 6 years after it ended.
+    "placements": {
+        "label": "placements",
+        "model": "placements.placement",
+        "from": "end_date",
+        "years": 6,
+        "disposable": True,
+    },
+    "visits": {
+        "label": "visit records",
+        "model": "monitoring.visit",
+        "from": "visited_on",
+        "years": 6,
+        "disposable": True,
+    },
+    "termly_reviews": {
+        "label": "termly reviews",
+        "model": "monitoring.termlyreview",
+        "from": "due_date",
+        "years": 6,
+        "disposable": True,
+    },
+    "review_meetings": {
+        "label": "review meetings",
+        "model": "monitoring.reviewmeeting",
+        "from": "held_on",
+        "years": 6,
+        "disposable": True,
+    },
+    # Limitation Act 1980: a signed agreement 6 years after it was signed (TBC with the DPO).
+    "agreements": {
+        "label": "signed agreements",
+        "model": "placements.agreement",
+        "from": "frozen_at",
+        "years": 6,
+        "disposable": True,
+    },
+    "parent_contracts": {
+        "label": "signed parent/carer contracts",
+        "model": "placements.parentcontract",
+        "from": "frozen_at",
+        "years": 6,
+        "disposable": True,
+    },
+    # TBC with the DPO: serious incidents may bear on safeguarding, so until the learner is 25.
+    "incidents": {
+        "label": "serious incidents",
+        "model": "monitoring.incident",
+        "from": "placement__learner__date_of_birth",
+        "years": 25,
+        "disposable": True,
+    },
+    # KCSIE: child-protection files move with the child and are kept until they are 25
+    # (IRMS), longer where the school's schedule or an inquiry says so. Never automatic.
+    "child_protection": {
+        "label": "safeguarding concerns (child protection)",
+        "model": "monitoring.safeguardingconcern",
+        "from": "learner__date_of_birth",
+        "years": 25,
+        "disposable": False,
     },
 }
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from altprov.models import Flag, School
 from placements.models import Contact, Learner, Placement, Provider
@@ -84,6 +85,7 @@ class AttendanceMark(models.Model):
     )
 
     objects = AttendanceMarkQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date", "session"]
@@ -273,6 +275,7 @@ class ChaseNote(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(max_length=300)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["at"]
@@ -301,6 +304,7 @@ class Intervention(models.Model):
     outcome = models.TextField()
     next_step = models.CharField(max_length=300, blank=True)
     next_step_due = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -335,6 +339,7 @@ class ParentContact(models.Model):
     reached = models.BooleanField(default=True)
     about = models.CharField(max_length=300, help_text="Which absence or concern.")
     outcome = models.TextField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-at"]

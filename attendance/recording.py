@@ -192,6 +192,9 @@ def record_marks(
             )
             if amendment:
                 result.amended.append(amendment)
+        # bulk_create (with ignore_conflicts, for two submissions at once) writes no history;
+        # the marks this call created get their "Created" row here. Amendments save() and get theirs.
+        AttendanceMark.history.bulk_history_create(result.created, default_user=by)
         _after_recording(school, result, source=source)
     return result
 

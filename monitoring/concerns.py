@@ -23,7 +23,8 @@ from altprov.access import get_for_user
 from altprov.models import Flag, Role
 from altprov.notifications import Notice, staff_with_role
 from altprov.templatetags.altprov_tags import date_words
-from placements.models import Learner, Placement
+from placements.access_log import record_read
+from placements.models import Learner, Placement, Read
 
 from .models import (
     ConcernAttachment,
@@ -124,6 +125,16 @@ def read_concern(user, pk: int, *, what: str = "concern", now: datetime | None =
     )
     now = now or timezone.now()
     ConcernRead.objects.create(concern=concern, user=user, at=now, what=what[:50])
+    # The same read in the school-wide access log, so the learner's "Who has opened this record" shows it.
+    record_read(
+        user=user,
+        school=concern.school_id,
+        what=Read.CONCERN,
+        learner=concern.learner,
+        subject=concern,
+        detail="" if what == "concern" else what,
+        now=now,
+    )
     flags.resolve(
         Flag.objects.filter(kind=NEW_CONCERN.name, key=f"concern-new-{concern.pk}"),
         reason=f"Read by {user.get_full_name() or user.get_username()}",

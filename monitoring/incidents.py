@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Case, When
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from altprov import flags
 from altprov.models import Flag, Role
@@ -189,7 +190,7 @@ def record_decision(
         now,
     )
     incident.save(update_fields=["decision", "decided_by", "decided_with", "decided_at"])
-    Action.objects.bulk_create(
+    bulk_create_with_history(
         [
             Action(
                 school_id=incident.school_id,
@@ -203,7 +204,9 @@ def record_decision(
                 created_by=decided_by,
             )
             for a in actions
-        ]
+        ],
+        Action,
+        default_user=decided_by,
     )
     flags.resolve(
         Flag.objects.filter(kind=INCIDENT_DECISION.name, key=_flag_key(incident)),

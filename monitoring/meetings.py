@@ -21,6 +21,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from altprov import flags
 from altprov.models import Flag, Role
@@ -117,12 +118,14 @@ def record_meeting(
     meeting._history_user = by
     meeting.save()
     targets = set(PlacementTarget.objects.filter(placement=placement).values_list("pk", flat=True))
-    TargetProgress.objects.bulk_create(
+    bulk_create_with_history(
         [
             TargetProgress(meeting=meeting, target_id=pk, progress=text.strip())
             for pk, text in (progress or {}).items()
             if pk in targets and text.strip()
-        ]
+        ],
+        TargetProgress,
+        default_user=by,
     )
     for plan in actions:
         action = Action(

@@ -265,6 +265,9 @@ def _request(terms: dict[int, Term], now: datetime, today: date) -> int:
             placement__in=placements, version=1, requested_at__isnull=True, claim=""
         ).update(claim=claim, requested_at=now)
         claimed = list(_with_related(TermlyReview.objects.filter(claim=claim)).order_by("pk"))
+        # bulk_create (ignore_conflicts: two runs at once) writes no history; each review this
+        # run claimed gets its "Created" row, as requested, here.
+        TermlyReview.history.bulk_history_create(claimed, default_change_reason="Requested from the provider")
         email_links(claimed, kind="request", key="termly-review:{pk}:request", replace=False)
     return len(claimed)
 
@@ -284,6 +287,8 @@ def send_reminders(*, now: datetime | None = None) -> int:
     claim = secrets.token_hex(16)
     sent = 0
     with transaction.atomic():
+        # A claim by conditional update, without a history row: which reminder went is
+        # the job's bookkeeping (the outbox keeps each email), not a change to the review.
         for days in REMINDERS:
             waiting.filter(due_date__lte=today + timedelta(days=days)).filter(
                 Q(reminded_days_before__isnull=True) | Q(reminded_days_before__gt=days)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .routes import concerns, incidents, meetings, reviews, visits
+from .routes import concerns, incidents, meetings, records, reviews, visits
 from .views import pages
 
 # Each part of monitoring keeps its own URL list in monitoring/routes/; all are
@@ -12,6 +12,7 @@ monitoring_patterns = (
         *incidents.urlpatterns,
         *concerns.urlpatterns,
         *meetings.urlpatterns,
+        *records.urlpatterns,
     ],
     "monitoring",
 )

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from attendance.figures import figures_for, this_term
 from placements.models import Placement
@@ -185,7 +186,7 @@ def submit_visit(
     visit.submitted_at = now
     visit.draft = {}
     visit.save()
-    Action.objects.bulk_create(
+    bulk_create_with_history(
         [
             Action(
                 school_id=visit.school_id,
@@ -211,6 +212,8 @@ def submit_visit(
                 created_by=user,
             )
             for row in provider_actions.rows()
-        ]
+        ],
+        Action,
+        default_user=user,
     )
     return visit

@@ -72,3 +72,29 @@ for model in [
     models.Term,
 ]:
     admin.site.register(model, SimpleHistoryAdmin)
+
+
+class AppendOnlyAdmin(admin.ModelAdmin):
+    """Read-only: the access log and the disposal log only grow (placements.models.access_log)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(models.AccessLog)
+class AccessLogAdmin(AppendOnlyAdmin):
+    list_display = ["at", "user", "what", "learner", "school"]
+    list_filter = ["school", "what"]
+    raw_id_fields = ["learner", "user"]
+
+
+@admin.register(models.DisposalRecord)
+class DisposalRecordAdmin(AppendOnlyAdmin):
+    list_display = ["at", "record_type", "record_id", "by", "school"]
+    list_filter = ["school", "record_type"]

@@ -26,6 +26,7 @@ from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from simple_history.utils import bulk_create_with_history
 
 from altprov import links
 from altprov.models import LinkAudience, LinkPurpose, LinkToken, Role
@@ -294,7 +295,7 @@ def send_for_signature(*, document: Document, by) -> list[Signature]:
     if not is_current(document):
         raise SigningError("A newer version has been prepared: send that one.")
     signatures = _signers(document)
-    Signature.objects.bulk_create(signatures)
+    bulk_create_with_history(signatures, Signature, default_user=by)
     document.status = DocumentStatus.AWAITING
     document.sent_at = timezone.now()
     document.save(update_fields=["status", "sent_at"])
@@ -572,6 +573,8 @@ def send_reminders(*, now: datetime | None = None) -> int:
     if not ids:
         return 0
     with transaction.atomic():
+        # A claim by conditional update (no history row): a reminder's time and count decide
+        # nothing about the signature, and the outbox keeps each reminder sent.
         Signature.objects.filter(pk__in=ids).exclude(reminded_at__gt=now - REMIND_EVERY).update(
             reminded_at=now, reminders=F("reminders") + 1
         )

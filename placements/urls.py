@@ -7,6 +7,7 @@ urlpatterns = [
     path("learners/", learners.learner_list, name="learner_list"),
     path("learners/new/", learners.learner_create, name="learner_create"),
     path("learners/<int:pk>/", learners.learner_detail, name="learner_detail"),
+    path("learners/<int:pk>/access-log/", learners.learner_access_log, name="learner_access_log"),
     path("learners/<int:pk>/edit/", learners.learner_edit, name="learner_edit"),
     path("learners/<int:pk>/attainment/", learners.learner_attainment, name="learner_attainment"),
     path("providers/", providers.provider_list, name="provider_list"),

@@ -128,7 +128,8 @@ def head(school):
     # Head teacher: everything. Learners (view, edit, safeguarding flag, passport
     # view and edit, attainment), providers (view, edit, evidence, review, not
     # approve), calendar (view, edit), placements (view, edit, meeting, decide),
-    # costs (view, authorise: the only one who authorises), history.
+    # costs (view, authorise: the only one who authorises), history, a learner's
+    # access log and subject access export.
     return _persona("head", "Helen", "Head", (school, Role.HEAD))
 
 
@@ -158,7 +159,8 @@ def dsl(school):
     # Designated safeguarding lead: learners (view, edit, safeguarding flag,
     # passport view), providers (view, edit, evidence, approve: the only one who
     # approves), calendar view, placement view, history, attendance (view,
-    # record, parent contact, interventions).
+    # record, parent contact, interventions), a learner's access log and
+    # subject access export.
     # Not: placement edit/meeting/decide, costs, attainment, passport edit.
     return _persona("dsl", "Dana", "Lead", (school, Role.DSL))
 

@@ -4,6 +4,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, Strea
 from django.utils import timezone
 
 from altprov.roles import require_perm
+from placements.access_log import record_read
+from placements.models import Read
 
 from ..export import ExportRangeError, csv_lines, export_range, filename, marks_rows, summary_rows
 
@@ -25,7 +27,9 @@ def export_marks(request: HttpRequest) -> HttpResponse:
     except ExportRangeError as error:
         return _bad_range(error)
     rows = marks_rows(school_id=request.school.pk, start=start, end=end)
-    return _csv_response(csv_lines(rows), filename("marks", start, end))
+    name = filename("marks", start, end)
+    record_read(user=request.user, school=request.school, what=Read.EXPORT, detail=name)
+    return _csv_response(csv_lines(rows), name)
 
 
 @require_perm("attendance.export")
@@ -35,4 +39,6 @@ def export_summary(request: HttpRequest) -> HttpResponse:
     except ExportRangeError as error:
         return _bad_range(error)
     rows = summary_rows(school=request.school, start=start, end=end)
-    return _csv_response(csv_lines(rows), filename("summary", start, end))
+    name = filename("summary", start, end)
+    record_read(user=request.user, school=request.school, what=Read.EXPORT, detail=name)
+    return _csv_response(csv_lines(rows), name)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from altprov.models import School
 from placements.models import Learner, Placement
@@ -43,6 +44,7 @@ class SafeguardingConcern(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-raised_at", "-pk"]
@@ -85,6 +87,7 @@ class ConcernEntry(models.Model):
         help_text="For a referral: children's social care, the police, the LADO, ...",
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["happened_on", "recorded_at", "pk"]
@@ -109,6 +112,7 @@ class ConcernAttachment(models.Model):
     description = models.CharField(max_length=200, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     def __str__(self) -> str:
         return self.description or self.file.name

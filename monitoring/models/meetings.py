@@ -51,6 +51,7 @@ class TargetProgress(models.Model):
     meeting = models.ForeignKey(ReviewMeeting, on_delete=models.CASCADE, related_name="progress")
     target = models.ForeignKey(PlacementTarget, on_delete=models.PROTECT, related_name="+")
     progress = models.TextField("progress against this target")
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "target"], name="target_progress_once")]

@@ -13,7 +13,8 @@ from altprov.models import LinkToken
 from altprov.pdf import pdf_response
 from altprov.roles import perms_at, require_perm
 from attendance.figures import this_term
-from placements.models import Term
+from placements.access_log import record_read
+from placements.models import Read, Term
 
 from ..access import get_review_for_user
 from ..forms.reviews import ProviderReviewForm, SchoolResponseForm
@@ -196,6 +197,14 @@ def review_resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 def review_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_review_for_user(request.user, pk)
+    record_read(
+        user=request.user,
+        school=review.school_id,
+        what=Read.EXPORT,
+        learner=review.placement.learner,
+        subject=review,
+        detail="termly review PDF",
+    )
     return pdf_response(
         "pdf/termly_review.html",
         {"review": review, "school": review.school, "state": review.state(timezone.localdate())},

@@ -15,7 +15,8 @@ from altprov.models import User
 from altprov.pdf import pdf_response
 from altprov.roles import PERMISSIONS, SCHOOL_STAFF, has_perm, require_perm
 from placements.access import get_placement_for_user
-from placements.models import Placement, Status
+from placements.access_log import record_read
+from placements.models import Placement, Read, Status
 
 from ..access import get_draft_for_user, get_visit_for_user
 from ..concerns import concern_url
@@ -257,6 +258,14 @@ def visit_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if visit.status == VisitStatus.DRAFT:
         raise Http404
     actions = list(visit.actions.select_related("owner"))
+    record_read(
+        user=request.user,
+        school=visit.school_id,
+        what=Read.EXPORT,
+        learner=visit.placement.learner,
+        subject=visit,
+        detail="visit PDF",
+    )
     return pdf_response(
         "pdf/visit.html",
         {

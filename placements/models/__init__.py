@@ -1,3 +1,4 @@
+from .access_log import AccessLog, AppendOnly, DisposalRecord, Read
 from .agreements import (
     Agreement,
     AgreementTemplate,
@@ -38,6 +39,10 @@ from .providers import (
 from .timetables import PlacementTimetable
 
 __all__ = [
+    "AccessLog",
+    "AppendOnly",
+    "DisposalRecord",
+    "Read",
     "Agreement",
     "AgreementTemplate",
     "DocumentStatus",

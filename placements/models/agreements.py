@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from altprov.models import LinkToken, School
 
@@ -293,6 +294,7 @@ class Agreement(SignedDocument):
     )
     dsl_contact = models.TextField("how to reach the DSL urgently")
     suspension = models.TextField("if the learner is suspended")
+    history = HistoricalRecords()
 
     kind = "agreement"
     title = "Alternative Provision Agreement"
@@ -332,6 +334,7 @@ class ParentContract(SignedDocument):
     targets = models.TextField("targets agreed at the initial meeting")
     review_timescales = models.TextField("how and when the contract is reviewed")
     contacts = models.TextField("who to contact")
+    history = HistoricalRecords()
 
     kind = "contract"
     title = "Alternative Provision Contract (parents and carers)"
@@ -415,6 +418,7 @@ class Signature(models.Model):
     decline_reason = models.TextField(blank=True)
 
     objects = SignatureQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]

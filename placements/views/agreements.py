@@ -12,8 +12,17 @@ from altprov.models import LinkToken
 from altprov.roles import perms_at, require_perm
 
 from ..access import get_document_for_user, get_placement_for_user
+from ..access_log import record_read
 from ..agreement_forms import AgreementForm, ContractForm, DeclineForm, SignForm, TemplateForm
-from ..models import Agreement, AgreementTemplate, DocumentStatus, ParentContract, Signature, SignerRole
+from ..models import (
+    Agreement,
+    AgreementTemplate,
+    DocumentStatus,
+    ParentContract,
+    Read,
+    Signature,
+    SignerRole,
+)
 from ..signing import SigningError, is_current, prepare, send_for_signature, sign
 from ..signing import decline as decline_signature
 from ..signing import render as render_document
@@ -185,12 +194,26 @@ def _pdf(request: HttpRequest, document) -> HttpResponse:
     return response
 
 
+def _staff_pdf(request: HttpRequest, document) -> HttpResponse:
+    """A member of staff opening the document: logged in the learner's access log (a signer's link is not)."""
+    placement = document.placement
+    record_read(
+        user=request.user,
+        school=placement.school_id,
+        what=Read.EXPORT,
+        learner=placement.learner,
+        subject=document,
+        detail=document.filename,
+    )
+    return _pdf(request, document)
+
+
 def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _pdf(request, get_document_for_user(Agreement, request.user, pk))
+    return _staff_pdf(request, get_document_for_user(Agreement, request.user, pk))
 
 
 def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _pdf(request, get_document_for_user(ParentContract, request.user, pk))
+    return _staff_pdf(request, get_document_for_user(ParentContract, request.user, pk))
 
 
 @require_perm("agreement.template")

@@ -10,9 +10,10 @@ from altprov.roles import perms_at, require_perm
 
 from .. import attention as attention_for
 from ..access import get_learner_for_user, sees_learner_needs
+from ..access_log import reads_of, record_read
 from ..filters import LearnerFilterForm
 from ..forms import AttainmentForm, ContactFormSet, LearnerForm
-from ..models import Learner, Placement, SenStatus, Status
+from ..models import Learner, Placement, Read, SenStatus, Status
 
 PAGE_SIZE = 25
 
@@ -94,6 +95,7 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     placements = list(
         learner.placements.select_related("provider", "site").with_timetables().order_by("-start_date")
     )
+    record_read(user=request.user, school=learner.school_id, what=_what_is_shown(can), learner=learner)
     return render(
         request,
         "placements/learner_detail.html",
@@ -106,6 +108,29 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history_rows(learner, hidden=hidden) if "history.view" in can else None,
             **(_vulnerable_words(learner) if sees_learner_needs(can) else {}),
         },
+    )
+
+
+def _what_is_shown(can: frozenset[str]) -> str:
+    if "learner.safeguarding" in can:
+        return Read.SAFEGUARDING
+    if "learner.passport.view" in can:
+        return Read.PASSPORT
+    return Read.LEARNER
+
+
+ACCESS_LOG_LIMIT = 500
+
+
+def learner_access_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who has opened this learner's record, passport or concerns, and when (never what they saw)."""
+    learner = get_learner_for_user(request.user, pk, perm="accesslog.view")
+    reads = list(reads_of(learner)[: ACCESS_LOG_LIMIT + 1])
+    record_read(user=request.user, school=learner.school_id, what=Read.ACCESS_LOG, learner=learner)
+    return render(
+        request,
+        "placements/learner_access_log.html",
+        {"learner": learner, "reads": reads[:ACCESS_LOG_LIMIT], "more": len(reads) > ACCESS_LOG_LIMIT},
     )
 
 
@@ -135,6 +160,8 @@ def learner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     can = perms_at(request.user, learner.school_id)
     form = LearnerForm(request.POST or None, instance=learner, school=learner.school, can=can)
     formset = ContactFormSet(request.POST or None, instance=learner, prefix="contacts")
+    if request.method == "GET":
+        record_read(user=request.user, school=learner.school_id, what=_what_is_shown(can), learner=learner)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         _save_learner(request, form, formset)
         messages.success(request, f"{learner}'s record has been updated.")

@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from altprov.history import COST_FIELDS, history_rows
-from altprov.roles import perms_at, require_perm, school_ids
+from altprov.roles import has_perm, perms_at, require_perm, school_ids
 
 from .. import attention as attention_for
 from ..access import get_evidence_for_user, get_provider_for_user, sees_learner_needs
+from ..access_log import record_read
 from ..forms import (
     ApprovalForm,
     EvidenceItemForm,
@@ -30,6 +31,7 @@ from ..models import (
     ProviderApproval,
     ProviderClosure,
     ProviderSite,
+    Read,
     Status,
 )
 from ..registration import provider_registration_warnings
@@ -242,6 +244,13 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
         raise PermissionDenied
     if not item.file:
         raise Http404
+    # Providers are shared, so the read is logged at a school where the user keeps the register.
+    where = (
+        request.school.pk
+        if has_perm(request.user, getattr(request.school, "pk", None), "provider.evidence")
+        else school_ids(request.user, "provider.evidence")[0]
+    )
+    record_read(user=request.user, school=where, what=Read.EVIDENCE_FILE, subject=item)
     response = FileResponse(
         item.file.open("rb"), as_attachment=False, filename=item.file.name.rsplit("/", 1)[-1]
     )

@@ -350,6 +350,30 @@ MATRIX = [
         frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN}),
         school_record=True,
     ),
+    # accesslog.view
+    Case(
+        "placements:learner_access_log",
+        learner,
+        "get",
+        frozenset({HEAD, DSL}),
+        school_record=True,
+    ),
+    # learner.subject_access
+    Case(
+        "monitoring:subject_access",
+        learner,
+        "get",
+        frozenset({HEAD, DSL}),
+        school_record=True,
+    ),
+    # learner.subject_access
+    Case(
+        "monitoring:subject_access",
+        learner,
+        "post",
+        frozenset({HEAD, DSL}),
+        school_record=True,
+    ),
     # learner.attainment.edit
     Case(
         "placements:learner_attainment",

@@ -85,6 +85,8 @@ PERSONA_RIGHTS = {
         "calendar.view",
         "placement.view",
         "history.view",
+        "accesslog.view",
+        "learner.subject_access",
     },
     "sendco": {
         "monitoring.view",
