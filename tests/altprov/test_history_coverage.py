@@ -63,6 +63,7 @@ WITHOUT_HISTORY = {
     "attendance.markamendment": "each correction of a mark, keeping the original",
     "monitoring.concernread": "who read a concern",
     "altprov.flagnotice": "who was told about a flag",
+    "altprov.secondfactorreset": "each reset of a lost second factor, by whom and why",
     # Versions kept as rows: a change is a new row.
     "placements.agreementtemplate": "standard wording, one row per version; no personal data",
     "placements.evidencetype": "a list of kinds of evidence; no personal data",
