@@ -8,11 +8,13 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.mail.backends import filebased
 from django.db import connection
 
 from altprov import notifications
@@ -99,3 +101,11 @@ def stop(process) -> None:
 
 def mail_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.log")) if folder.exists() else []
+
+
+class SlowMailServer(filebased.EmailBackend):
+    """A mail server that takes a while to accept each message: time for a worker to be killed mid-job."""
+
+    def send_messages(self, email_messages):
+        time.sleep(float(os.environ.get("SLOW_MAIL_SECONDS", "2")))
+        return super().send_messages(email_messages)
