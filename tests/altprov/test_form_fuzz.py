@@ -73,7 +73,7 @@ BOUNDARY = [
     "\u202e\u0301\ufeff",
     "Zoë Ó'Brien 漢字 😀",
     "x" * 5000,
-    "y" * 70000,
+    "y" * 20000,
     "Ünïcödé 🏫 " * 400,
     MARKER,
     f"{MARKER}\x00",
