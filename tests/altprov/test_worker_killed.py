@@ -61,7 +61,10 @@ def test_a_sweep_killed_mid_batch_runs_again_and_sends_each_message_once(school,
         app.control.purge()
         # Queued while no worker runs, so that the first worker takes the whole batch.
         job = send_outbox_task.delay()
-        first = start_worker(mail, name="killed", extra_env=WORKER_ENV)
+        # A thread pool, so that the worker's event loop runs beside the job: a
+        # solo worker's early acknowledgement would wait behind the job and
+        # die with it, and the test would pass without late acknowledgement.
+        first = start_worker(mail, name="killed", extra_env=WORKER_ENV, concurrency="threads")
         try:
             wait_for(lambda: sent.exists())
             first.send_signal(signal.SIGKILL)
