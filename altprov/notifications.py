@@ -38,6 +38,7 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
 
 from .models import Delivery, Notification, Role, School
 
@@ -180,15 +181,33 @@ def notify(
     )
 
 
+# After the broker refused once, the next messages of the same burst (one
+# page can queue dozens) are left to the sweep without trying: each try costs
+# the page about a second.
+BROKER_PAUSE = timedelta(seconds=30)
+_broker_down_until: datetime | None = None
+
+
 def _queue_email(pk: int) -> None:
+    global _broker_down_until
     from .tasks import send_notification_email
 
+    now = timezone.now()
+    eager = send_notification_email.app.conf.task_always_eager
+    if _broker_down_until and now < _broker_down_until and not eager:
+        logger.warning("Notification %s not queued (broker down); the sweep will send it", pk)
+        return
     try:
-        send_notification_email.delay(pk)
-    except OperationalError as error:
+        # Nobody waits for the result: asking for one would tie the page to
+        # the result store as well as the broker.
+        send_notification_email.apply_async((pk,), ignore_result=True)
+    except (OperationalError, RedisError) as error:
         # The broker is down. The row is committed, so the sweep sends it;
         # the job or request that wrote it carries on.
+        _broker_down_until = now + BROKER_PAUSE
         logger.warning("Notification %s not queued (%s); the sweep will send it", pk, type(error).__name__)
+    else:
+        _broker_down_until = None
 
 
 @dataclass(frozen=True)

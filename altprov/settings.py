@@ -228,6 +228,26 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Redis down must not stop a page: queuing gives up within about a second
+# (altprov.notifications catches the error; the row waits in the outbox for
+# the sweep). The worker itself still waits for Redis at start.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "max_retries": 0,
+    # A job not acknowledged within this time (its worker died) is delivered again.
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60),
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 1}}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A job is acknowledged when it has finished, and one whose worker was killed
+# mid-run goes back on the queue: every job is idempotent (the outbox's claims,
+# the flags' unique keys), so running it again sends nothing twice.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # The periodic jobs, reviewed like code. Each is also a management command
 # (check_missing_reports, send_register_links, check_provider_evidence,
 # send_outbox) for a school without Redis. All are idempotent. The attendance jobs read each school's
