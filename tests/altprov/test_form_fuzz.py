@@ -143,8 +143,8 @@ def row_counts() -> dict[str, int]:
         return dict(zip(tables, cursor.fetchone(), strict=True))
 
 
-# Rows written by being asked at all: who read safeguarding detail, a link's request count.
-READ_LOGS = {"monitoring_concernread", "altprov_ratecount"}
+# Rows written by being asked at all: who read safeguarding or a learner's record, a link's request count.
+READ_LOGS = {"monitoring_concernread", "placements_accesslog", "altprov_ratecount"}
 
 # A form on every page (switching school, say) is fuzzed once, not on every page.
 FUZZED: set[str] = set()
