@@ -178,5 +178,5 @@ def test_a_school_closure_recorded_on_the_calendar_page_leaves_the_day_out_of_th
     )
 
     assert response.status_code == 302
-    week.refresh_from_db()
+    week = AttendanceWeek.objects.get(placement=active_placement, week_start=date(2026, 11, 23))
     assert (week.expected, week.not_yet_marked) == (2, 2)
