@@ -38,7 +38,6 @@ def school_year(years_back: int) -> str:
 def seed(scale: Scale) -> None:
     rng = random.Random(2026)
     now = timezone.now()
-    today = timezone.localdate()
     Term.objects.bulk_create(
         Term(
             school=school,
@@ -108,7 +107,7 @@ def seed(scale: Scale) -> None:
         placements = []
         for learner in learners:
             provider = rng.choice(used[learner.school_id])
-            start = year_start + timedelta(days=rng.choice([0, 5, 12, 33]))
+            start = year_start + timedelta(days=rng.choice([0, 5, 12, 19]))
             ended = k > 0
             placements.append(
                 Placement(
@@ -140,5 +139,5 @@ def seed(scale: Scale) -> None:
         PlacementTimetable.objects.bulk_create(timetables, batch_size=BATCH)
         per_year.append([p.pk for p in placements])
     scale.shared["placements"] = per_year
-    active = Placement.objects.filter(school__in=scale.schools).active(on=today).count()
+    active = Placement.objects.filter(school__in=scale.schools, status=Status.ACTIVE).count()
     scale.report.append(f"{count} providers; {active} active placements; {scale.years} school year(s)")
