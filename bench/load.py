@@ -117,11 +117,14 @@ class Results:
         self.lock = threading.Lock()
         self.times = defaultdict(list)
         self.errors = defaultdict(int)
+        self.refused = defaultdict(int)  # 403: a role that may not see the page, not a failure
 
-    def add(self, name: str, ms: float, ok: bool) -> None:
+    def add(self, name: str, ms: float, ok: bool, refused: bool = False) -> None:
         with self.lock:
             self.times[name].append(ms)
-            if not ok:
+            if refused:
+                self.refused[name] += 1
+            elif not ok:
                 self.errors[name] += 1
 
 
@@ -132,7 +135,8 @@ def timed(results: Results, name: str, call) -> requests.Response | None:
         ok = response.status_code < 400
     except requests.RequestException:
         response, ok = None, False
-    results.add(name, (time.perf_counter() - began) * 1000, ok)
+    refused = response is not None and response.status_code == 403
+    results.add(name, (time.perf_counter() - began) * 1000, ok, refused)
     return response
 
 
@@ -242,13 +246,13 @@ def main() -> int:
     errors = sum(results.errors.values())
     print(f"{args.users} users for {args.seconds} s on {connection.vendor}: {len(links)} register links")
     print(f"{total} requests, {total / elapsed:.1f} per second, {errors} errors")
-    print(f"{'page':<40} {'requests':>8} {'median ms':>9} {'p95 ms':>8} {'errors':>6}")
+    print(f"{'page':<40} {'requests':>8} {'median ms':>9} {'p95 ms':>8} {'errors':>6} {'403':>5}")
     for name in sorted(results.times):
         times = sorted(results.times[name])
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
         print(
             f"{name:<40} {len(times):>8} {statistics.median(times):>9.0f} {p95:>8.0f} "
-            f"{results.errors[name]:>6}"
+            f"{results.errors[name]:>6} {results.refused[name]:>5}"
         )
     doubled = duplicates()
     print(
