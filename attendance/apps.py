@@ -7,6 +7,7 @@ class AttendanceConfig(AppConfig):
     def ready(self) -> None:
         from altprov.links import register
         from altprov.models import LinkPurpose
+        from placements.schedule_changes import listen
 
         # Registers the missing-report flag kind, so every process knows its label.
         from . import missing  # noqa: F401
@@ -14,3 +15,8 @@ class AttendanceConfig(AppConfig):
         from .views.provider import provider_register
 
         register(LinkPurpose.PROVIDER_REGISTER, view=provider_register, reissue=reissue_register_link)
+
+        from .summary import refresh_between
+
+        # Closures, terms, timetables and status changes in placements keep the figures' summary up to date.
+        listen(refresh_between)

@@ -52,6 +52,7 @@ from .models import (
     ParentContact,
     Source,
 )
+from .summary import rebuild_summary
 
 # Share of sessions attended, by learner within a copy of the main school's learners; the rest attend
 # 95-99%. With learner 14's phased start (a C2 afternoon) about a quarter of the learners with marks
@@ -264,6 +265,8 @@ def seed(demo: Demo) -> None:
             learners[i].pk: rate for learners in placed.main_learners for i, rate in ATTENDANCE_RATES.items()
         },
     )
+    # The marks went in by the thousand, past the recording workflow: the figures' summary follows at once.
+    rebuild_summary()
 
 
 def seed_attendance(*, start: date, staff: dict[int, Staff], rates: dict[int, float]) -> None:

@@ -20,14 +20,21 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Subquery, Sum
 from django.utils import timezone
 
 from placements.models import Learner, Placement, Term
 from placements.schedule import expected_sessions
 
 from .codes import CODES, Counts
-from .models import AttendanceMark, ContactMethod, Intervention, InterventionKind, ParentContact
+from .models import (
+    AttendanceMark,
+    AttendanceWeek,
+    ContactMethod,
+    Intervention,
+    InterventionKind,
+    ParentContact,
+)
 
 SEVERE_AT_OR_BELOW = Decimal(50)
 PERSISTENT_AT_OR_BELOW = Decimal(90)
@@ -111,6 +118,27 @@ def _learner_filter(learners) -> dict:
     return {"placement__learner_id__in": list(learners)}
 
 
+def _whole_weeks(start: date, end: date) -> tuple[date, date] | None:
+    """The first and last Mondays of the whole weeks (Monday to Sunday) inside start..end, if any."""
+    first = start + timedelta(days=(7 - start.weekday()) % 7)
+    last_sunday = end - timedelta(days=(end.weekday() + 1) % 7)
+    if last_sunday < first:
+        return None
+    return first, last_sunday - timedelta(days=6)
+
+
+def _edges(start: date, end: date, weeks: tuple[date, date] | None) -> list[tuple[date, date]]:
+    """The parts of start..end outside the whole weeks: at most one partial week at each end."""
+    if weeks is None:
+        return [(start, end)]
+    edges = []
+    if start < weeks[0]:
+        edges.append((start, weeks[0] - timedelta(days=1)))
+    if weeks[1] + timedelta(days=6) < end:
+        edges.append((weeks[1] + timedelta(days=7), end))
+    return edges
+
+
 def figures_for(
     learners: "models.QuerySet[Learner] | Iterable[int]",
     start: date,
@@ -120,26 +148,63 @@ def figures_for(
 ) -> dict[int, Figures]:
     """Learner id -> Figures for the marks dated start..end inclusive.
 
-    One query, grouped by learner and code, however many learners. A queryset
-    of learners is used as a subquery, so a whole school needs no id list.
+    The whole weeks of the range come from the weekly summary
+    (attendance/summary.py), added up in one query however many learners and
+    weeks; the partial weeks at either end (at most two) are counted live:
+    one more query for their marks. A queryset of learners is used as a
+    subquery, so a whole school needs no id list.
     With `unmarked_until`, expected sessions up to that day with no mark are
-    counted as not yet marked (six more queries: the expected sessions'
-    placements, terms, closures and provider closures, the marks' keys and
-    the placements' learners).
+    counted as not yet marked: from the summary for whole weeks up to that
+    day, live for the partial weeks at the edges (seven queries each: the
+    expected sessions' placements, timetable versions, terms, closures and
+    provider closures, the marks' keys and the placements' learners).
     Learners with neither marks nor unmarked sessions are absent: use
     `.get(pk) or Figures()`.
     """
     result: dict[int, Figures] = {}
-    rows = (
-        AttendanceMark.objects.filter(date__range=(start, end), **_learner_filter(learners))
-        .values_list("placement__learner_id", "code")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for learner_id, code, n in rows:
-        result.setdefault(learner_id, Figures()).add(code, n)
+    weeks = _whole_weeks(start, end)
+    unmarked_end = None
     if unmarked_until is not None and unmarked_until >= start:
-        _count_unmarked(result, learners, start, min(end, unmarked_until))
+        unmarked_end = min(end, unmarked_until)
+    unmarked_weeks = _whole_weeks(start, unmarked_end) if unmarked_end else None
+    if weeks is not None:
+        sums = {name: Sum(name) for name in ("attended", "authorised", "unauthorised", "not_counted")}
+        if unmarked_weeks is not None:
+            sums["not_yet_marked"] = Sum(
+                "not_yet_marked", filter=models.Q(week_start__range=unmarked_weeks), default=0
+            )
+        rows = (
+            AttendanceWeek.objects.filter(week_start__range=weeks, **_learner_filter(learners))
+            .values("placement__learner_id")
+            .annotate(**sums)
+            .order_by()
+        )
+        for row in rows:
+            f = Figures(
+                attended=row["attended"],
+                authorised=row["authorised"],
+                unauthorised=row["unauthorised"],
+                not_counted=row["not_counted"],
+                not_yet_marked=row.get("not_yet_marked") or 0,
+            )
+            if f.possible or f.not_counted or f.not_yet_marked:
+                result[row["placement__learner_id"]] = f
+    edges = _edges(start, end, weeks)
+    if edges:
+        in_edges = models.Q()
+        for edge in edges:
+            in_edges |= models.Q(date__range=edge)
+        rows = (
+            AttendanceMark.objects.filter(in_edges, **_learner_filter(learners))
+            .values_list("placement__learner_id", "code")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for learner_id, code, n in rows:
+            result.setdefault(learner_id, Figures()).add(code, n)
+    if unmarked_end is not None:
+        for edge_start, edge_end in _edges(start, unmarked_end, unmarked_weeks):
+            _count_unmarked(result, learners, edge_start, edge_end)
     return result
 
 

@@ -346,3 +346,34 @@ class ParentContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} {self.at:%d/%m/%Y %H:%M}"
+
+
+class AttendanceWeek(models.Model):
+    """One placement's attendance figures for one week (Monday to Sunday), kept up to date.
+
+    The figures pages add these weeks up instead of recomputing every expected
+    session of the term (attendance/summary.py keeps them; the categories are
+    those of attendance/figures.py). `not_yet_marked` counts every expected
+    session of the week with no mark, future days included: figures use it
+    only for weeks wholly before their cut-off and count the week in progress
+    live.
+    """
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField(help_text="The Monday of the week.")
+    attended = models.PositiveIntegerField(default=0)
+    authorised = models.PositiveIntegerField(default=0)
+    unauthorised = models.PositiveIntegerField(default=0)
+    not_counted = models.PositiveIntegerField(default=0)
+    not_yet_marked = models.PositiveIntegerField(default=0)
+    expected = models.PositiveIntegerField(default=0, help_text="Expected sessions, marked or not.")
+
+    class Meta:
+        ordering = ["placement", "week_start"]
+        indexes = [models.Index(fields=["week_start", "placement"])]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "week_start"], name="attendance_week_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Placement {self.placement_id}, week of {self.week_start}"

@@ -20,6 +20,7 @@ from placements.models import Arrangement, Placement
 
 from .codes import CODES, NOT_YET_PROVIDED, attended_code
 from .models import AttendanceMark, MarkAmendment, MarkStatus, Source
+from .summary import refresh_summary
 
 PROVIDER_CORRECTION = "corrected by provider"
 
@@ -106,6 +107,14 @@ def amend_mark(
 
     Without `by` the provider corrected it through its link, whatever `source` says.
     """
+    with transaction.atomic():
+        amendment = _amend(mark=mark, entry=entry, reason=reason, by=by, source=source)
+        if amendment:
+            refresh_summary(placement_ids=[mark.placement_id], weeks=[mark.date])
+    return amendment
+
+
+def _amend(*, mark: AttendanceMark, entry: MarkInput, reason: str, by, source: str) -> MarkAmendment | None:
     old, new = mark_values(mark), mark_values(entry)
     if old == new:
         return None
@@ -187,14 +196,13 @@ def record_marks(
                 continue
             if source != Source.PROVIDER_LINK and not reason:
                 raise ValueError("A staff change to an existing mark needs a reason.")
-            amendment = amend_mark(
-                mark=mark, entry=e, reason=reason or PROVIDER_CORRECTION, by=by, source=source
-            )
+            amendment = _amend(mark=mark, entry=e, reason=reason or PROVIDER_CORRECTION, by=by, source=source)
             if amendment:
                 result.amended.append(amendment)
         # bulk_create (with ignore_conflicts, for two submissions at once) writes no history;
         # the marks this call created get their "Created" row here. Amendments save() and get theirs.
         AttendanceMark.history.bulk_history_create(result.created, default_user=by)
+        refresh_summary(placement_ids=placement_ids, weeks=days)
         _after_recording(school, result, source=source)
     return result
 

@@ -558,6 +558,7 @@ class Placement(models.Model):
             raise TransitionError(problems)
         self.activated_on = today or timezone.localdate()
         self._change_status(Status.ACTIVE, by=by, note=note, fields=["activated_on"])
+        self._schedule_changed(self.start_date)
 
     @transaction.atomic
     def end(self, *, by, on: date, reason: str, note: str = "") -> None:
@@ -574,6 +575,7 @@ class Placement(models.Model):
         self.end_date = on
         self.end_reason = reason
         self._change_status(Status.ENDED, by=by, note=note, fields=["end_date", "end_reason"])
+        self._schedule_changed(self.start_date)
 
     @transaction.atomic
     def cease(self, *, by, on: date, reason: str) -> None:
@@ -590,6 +592,7 @@ class Placement(models.Model):
         self.end_date = max(on, self.start_date)
         self.ceased_reason = reason
         self._change_status(Status.CEASED, by=by, note=reason, fields=["end_date", "ceased_reason"])
+        self._schedule_changed(self.start_date)
 
     def timetable_change_problems(self, effective_from: date | None, *, today: date) -> list[str]:
         """Why an active placement's sessions cannot change from `effective_from`, if they cannot."""
@@ -635,7 +638,14 @@ class Placement(models.Model):
             },
         )
         getattr(self, "_prefetched_objects_cache", {}).pop("timetables", None)
+        self._schedule_changed(effective_from)
         return version
+
+    def _schedule_changed(self, start: date) -> None:
+        """Its expected sessions from `start` on may have changed: the figures' summary follows."""
+        from ..schedule_changes import schedule_changed
+
+        schedule_changed(placement_ids=[self.pk], start=start)
 
     def authorise_cost(self, *, by) -> None:
         if self.cost_amount is None:

@@ -12,6 +12,7 @@ from .. import attention as attention_for
 from ..access import get_closure_for_user, get_term_for_user
 from ..forms import SchoolClosureForm, TermForm
 from ..models import ProviderClosure, SchoolClosure, Term
+from ..schedule_changes import school_schedule_changed
 
 
 @require_perm("calendar.view")
@@ -44,6 +45,7 @@ def term_create(request: HttpRequest) -> HttpResponse:
     form = TermForm(request.POST or None, instance=Term(school=request.school))
     if request.method == "POST" and form.is_valid():
         term = form.save()
+        school_schedule_changed(school_id=term.school_id, start=term.start_date, end=term.end_date)
         messages.success(request, f"{term} has been added.")
         return redirect("placements:calendar_overview")
     return render(
@@ -55,9 +57,15 @@ def term_create(request: HttpRequest) -> HttpResponse:
 
 def term_edit(request: HttpRequest, pk: int) -> HttpResponse:
     term = get_term_for_user(request.user, pk)
+    before = (term.start_date, term.end_date)
     form = TermForm(request.POST or None, instance=term)
     if request.method == "POST" and form.is_valid():
         form.save()
+        school_schedule_changed(
+            school_id=term.school_id,
+            start=min(before[0], term.start_date),
+            end=max(before[1], term.end_date),
+        )
         messages.success(request, f"{term} has been updated.")
         return redirect("placements:calendar_overview")
     return render(
@@ -72,6 +80,7 @@ def closure_create(request: HttpRequest) -> HttpResponse:
     form = SchoolClosureForm(request.POST or None, instance=SchoolClosure(school=request.school))
     if request.method == "POST" and form.is_valid():
         closure = form.save()
+        school_schedule_changed(school_id=closure.school_id, start=closure.date, end=closure.date)
         messages.success(request, f"The closure {day_words(closure.date, 'on')} is recorded.")
         return redirect("placements:calendar_overview")
     return render(
@@ -89,5 +98,6 @@ def closure_create(request: HttpRequest) -> HttpResponse:
 def closure_delete(request: HttpRequest, pk: int) -> HttpResponse:
     closure = get_closure_for_user(request.user, pk)
     closure.delete()
+    school_schedule_changed(school_id=closure.school_id, start=closure.date, end=closure.date)
     messages.success(request, f"The closure {day_words(closure.date, 'on')} has been removed.")
     return redirect("placements:calendar_overview")

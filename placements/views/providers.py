@@ -35,6 +35,7 @@ from ..models import (
     Status,
 )
 from ..registration import provider_registration_warnings
+from ..schedule_changes import school_schedule_changed
 
 PAGE_SIZE = 25
 RAG = {
@@ -341,7 +342,10 @@ def closure_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, instance=ProviderClosure(provider=provider, school=school)
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        closure = form.save()
+        school_schedule_changed(
+            school_id=school.pk, provider_id=provider.pk, start=closure.start_date, end=closure.end_date
+        )
         messages.success(request, f"{provider}'s closure has been recorded.")
         return redirect(provider)
     return render(
@@ -360,5 +364,8 @@ def closure_delete(request: HttpRequest, pk: int, closure_pk: int) -> HttpRespon
     if closure is None:
         raise Http404
     closure.delete()
+    school_schedule_changed(
+        school_id=school.pk, provider_id=provider.pk, start=closure.start_date, end=closure.end_date
+    )
     messages.success(request, "The closure has been removed.")
     return redirect(provider)

@@ -7,6 +7,7 @@ import pytest
 
 from attendance.codes import ATTENDED_CODES
 from attendance.models import AttendanceMark, MarkStatus, Source
+from attendance.summary import refresh_summary
 from placements.models import Status
 
 from ..factories import LearnerFactory, PlacementFactory, TermFactory, approved_provider
@@ -55,9 +56,12 @@ def active_placement(school, autumn, provider):
 
 
 def mark(placement, day: date, session: str, code: str, **extra) -> AttendanceMark:
-    """A mark stored directly, its status following the code (from the provider unless `source` says)."""
+    """A mark stored directly, its status following the code (from the provider unless `source` says).
+
+    The figures' weekly summary is refreshed as the recording workflow would.
+    """
     status = MarkStatus.PRESENT if code in ATTENDED_CODES | {"D"} else MarkStatus.ABSENT
-    return AttendanceMark.objects.create(
+    found = AttendanceMark.objects.create(
         placement=placement,
         school_id=placement.school_id,
         date=day,
@@ -67,3 +71,5 @@ def mark(placement, day: date, session: str, code: str, **extra) -> AttendanceMa
         source=extra.pop("source", Source.PROVIDER_LINK),
         **extra,
     )
+    refresh_summary(placement_ids=[placement.pk], weeks=[day])
+    return found

@@ -207,12 +207,15 @@ def test_follow_up_query_count_is_constant_as_learners_grow(client, school, autu
     add_learners(10)
     many = _queries(client, FOLLOW_UP)
     # Session, user, the user's roles and schools (4); the unread count (1);
-    # this term (1); the marks grouped (1); the expected sessions'
-    # placements, their timetable versions, terms, school and provider
-    # closures, the marks' keys and the placements' learners (7); the learners
-    # listed with their last intervention and contact (1), their current
-    # placements (1); today's unexplained marks (1).
-    assert few == many == 17
+    # this term (1); the whole weeks from the summary (1); the marks of the
+    # partial weeks at the edges (1); for the term's first, partial week
+    # (Wednesday 2 September) the placements expected, none (1); for this
+    # week so far the expected sessions' placements, their timetable
+    # versions, terms, school and provider closures, the marks' keys and the
+    # placements' learners (7); the learners listed with their last
+    # intervention and contact (1), their current placements (1); today's
+    # unexplained marks (1).
+    assert few == many == 19
 
 
 # A learner's attendance page ------------------------------------------------------
