@@ -40,6 +40,10 @@ def field_messages(field: forms.Field, label: str, subject: str) -> dict[str, st
     """GOV.UK-style messages for a field: what to do, naming the thing to do it to."""
     thing = f"{subject} {_in_a_sentence(label)}"
     name = label.removesuffix(OPTIONAL)
+    # Django fills the placeholders of the messages it gives params to (limits,
+    # choices), so a label's own "%" (e.g. "attendance target (%)") is written
+    # "%%" in those to come out as itself; the others are shown as they are.
+    p_thing, p_name = thing.replace("%", "%%"), name.replace("%", "%%")
     if isinstance(field, forms.BooleanField):
         required = f"Tick “{name}”"
     elif isinstance(field, forms.FileField):
@@ -52,13 +56,13 @@ def field_messages(field: forms.Field, label: str, subject: str) -> dict[str, st
         required = f"Enter {thing}"
     messages = {
         "required": required,
-        "invalid_choice": f"Choose {thing} from the list",
-        "max_length": f"{name} must be %(limit_value)s characters or fewer",
-        "min_length": f"{name} must be %(limit_value)s characters or more",
-        "min_value": f"{name} must be %(limit_value)s or more",
-        "max_value": f"{name} must be %(limit_value)s or less",
-        "max_digits": f"{name} must be a number of %(max)s digits or fewer",
-        "max_decimal_places": f"{name} must have at most %(max)s decimal places",
+        "invalid_choice": f"Choose {p_thing} from the list",
+        "max_length": f"{p_name} must be %(limit_value)s characters or fewer",
+        "min_length": f"{p_name} must be %(limit_value)s characters or more",
+        "min_value": f"{p_name} must be %(limit_value)s or more",
+        "max_value": f"{p_name} must be %(limit_value)s or less",
+        "max_digits": f"{p_name} must be a number of %(max)s digits or fewer",
+        "max_decimal_places": f"{p_name} must have at most %(max)s decimal places",
         "missing": f"Choose {thing} to upload",
         "empty": "The file chosen is empty",
     }
@@ -75,7 +79,7 @@ def field_messages(field: forms.Field, label: str, subject: str) -> dict[str, st
     elif isinstance(field, forms.EmailField):
         messages["invalid"] = "Enter an email address in the correct format, like name@example.com"
     elif isinstance(field, forms.ModelMultipleChoiceField):
-        messages["invalid_choice"] = f"Choose {thing} from the list"
+        messages["invalid_choice"] = f"Choose {p_thing} from the list"
     return messages
 
 

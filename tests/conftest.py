@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 import pytest
+from pytest_django.plugin import blocking_manager_key
 
 from altprov.models import Role
 
@@ -63,26 +64,48 @@ def _celery_runs_tasks_in_process():
     yield
 
 
-@pytest.fixture(autouse=True)
-def _seeded_rows_after_a_flush(request):
-    """Put back the evidence types a data migration seeds, and the content
-    types links point at, for transactional tests.
-
-    A transactional test empties every table when it ends, and a live-server
-    test's database is set up before its serialized rollback could restore
-    them; both are idempotent, so running them again is harmless (and the
-    content types' cache is cleared when any is recreated).
-    """
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
-        return
-    request.getfixturevalue("transactional_db")
+def _put_back_seeded_rows() -> None:
     from django.apps import apps
     from django.contrib.contenttypes.management import create_contenttypes
 
     importlib.import_module("placements.migrations.0002_evidence_types").add_types(apps, None)
     for app_config in apps.get_app_configs():
         create_contenttypes(app_config, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rows_after_a_flush(request):
+    """Put back the evidence types a data migration seeds, and the content
+    types links point at, when a transactional test starts.
+
+    A transactional test empties every table when it ends, and a live-server
+    test's database is set up before its serialized rollback could restore
+    them; both are idempotent, so running them again is harmless (and the
+    content types' cache is cleared when any is recreated).
+    """
+    if _is_transactional(request.node):
+        request.getfixturevalue("transactional_db")
+        _put_back_seeded_rows()
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return marker is not None and bool(marker.kwargs.get("transaction"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """...and again once its flush is done (after every fixture's teardown).
+
+    pytest may run a transactional test before tests that expect the seeded
+    rows: a browser test is grouped with the first test that shares its
+    session-scoped browser, wherever pytest-django had sorted it.
+    """
+    result = yield
+    if _is_transactional(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            _put_back_seeded_rows()
+    return result
 
 
 @pytest.fixture(autouse=True)

@@ -78,6 +78,7 @@ WITHOUT_HISTORY = {
     "placements.evidenceflag": "the evidence flag's bookkeeping",
     "attendance.dailylinkemail": "which register link went to which provider",
     "attendance.missingreport": "the missing-report flag's bookkeeping",
+    "attendance.attendanceweek": "a summary of the marks, rebuilt from them at any time",
 }
 
 PROJECT_APPS = ("altprov", "placements", "attendance", "monitoring")

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from altprov.models import Flag, Notification
 from attendance.models import AttendanceMark, MarkStatus, Source
+from attendance.summary import refresh_summary
 from monitoring.concerns import raise_concern
 from monitoring.models import Action, ActionSide, ConcernSource, SafeguardingConcern, Visit, VisitStatus
 
@@ -102,6 +103,8 @@ def test_attendance_is_prefilled_from_the_marks_of_the_term_so_far(
             source=Source.STAFF,
             entered_by=pastoral,
         )
+    # Written straight to the table, not through record_marks: the weekly summary is brought up to date here.
+    refresh_summary(placement_ids=[placement.pk], weeks=[date(2026, 11, 2), date(2026, 11, 9)])
     page = client.get(edit_url(visit)).content.decode()
     assert 'name="attendance_percent" value="50.0"' in page
     assert "From the registers: 50.0%" in page
