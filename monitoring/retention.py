@@ -159,6 +159,7 @@ def retention_review(*, now: datetime | None = None) -> dict[str, int]:
                         subject="Records due for a disposal review",
                         template="monitoring/email/retention_review.txt",
                         context={"summary": flag.summary, "month": today},
+                        url=flag.url,
                     ),
                 )
             )

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from altprov.models import Flag, Membership, Role
+from altprov.models import Flag, Membership, Notification, Role
 from attendance.models import AttendanceMark, MarkStatus, Source
 from monitoring.models import SafeguardingConcern
 from monitoring.retention import RETENTION_REVIEW, retention_review
@@ -128,11 +128,13 @@ def test_the_first_fifty_are_listed_with_the_count(client, school, head):
     assert "the first 50 of 60" in text
 
 
-def test_the_flag_links_to_the_page(school, head):
+def test_the_flag_and_the_heads_message_link_to_the_page(school, head):
     _ended(school, "Ada", date(2019, 3, 3))
     with time_machine.travel(DECEMBER):
         retention_review()
-    assert Flag.objects.get(kind=RETENTION_REVIEW.name).url == reverse(PAGE)
+    flag = Flag.objects.get(kind=RETENTION_REVIEW.name)
+    assert flag.url == reverse(PAGE)
+    assert Notification.objects.get(key=flag.key, recipient=head).url == reverse(PAGE)
 
 
 def test_the_school_menu_links_to_the_page_for_the_head(client, school, head, slt):
