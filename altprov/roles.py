@@ -66,6 +66,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # for the head and the DSL.
     "accesslog.view": frozenset({HEAD, DSL}),
     "learner.subject_access": frozenset({HEAD, DSL}),
+    # UK GDPR Article 5(1)(e): the head decides which records past their retention period go.
+    "retention.review": frozenset({HEAD}),
     # The school's record: contact details, DSL, attendance target and report times.
     "school.settings": frozenset({HEAD, SLT}),
     # Attendance: the admin assistant's day (policy: monitor attendance each

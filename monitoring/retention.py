@@ -21,6 +21,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from altprov import flags
@@ -128,7 +129,10 @@ def retention_review(*, now: datetime | None = None) -> dict[str, int]:
     with transaction.atomic():
         specs = [
             flags.FlagSpec(
-                key=f"retention-review-{school_id}-{month}", school_id=school_id, summary=_summary(dues)
+                key=f"retention-review-{school_id}-{month}",
+                school_id=school_id,
+                summary=_summary(dues),
+                url=reverse("monitoring:retention_review"),
             )
             for school_id, dues in found.items()
         ]
@@ -155,6 +159,7 @@ def retention_review(*, now: datetime | None = None) -> dict[str, int]:
                         subject="Records due for a disposal review",
                         template="monitoring/email/retention_review.txt",
                         context={"summary": flag.summary, "month": today},
+                        url=flag.url,
                     ),
                 )
             )
@@ -181,3 +186,121 @@ def dispose(*, record: models.Model, by, reason: str, now: datetime | None = Non
         kind.model._default_manager.filter(pk=record.pk).values_list(kind.school_path(), flat=True).get()
     )
     return record_disposal(record=record, school=school_id, by=by, reason=reason, now=now)
+
+
+# What "counted from" means for each field settings.RETENTION counts from; anything else
+# falls back to the field's own name.
+COUNTED_FROM_WORDS = {
+    "date": "the day of the record",
+    "at": "the day of the contact",
+    "date_of_birth": "the learner's date of birth",
+    "end_date": "the day the placement ended",
+    "visited_on": "the day of the visit",
+    "due_date": "the day the review was due",
+    "held_on": "the day of the meeting",
+    "frozen_at": "the day it was signed",
+    "placement__learner__date_of_birth": "the learner's date of birth",
+    "learner__date_of_birth": "the learner's date of birth",
+}
+
+# Records with a page of their own but no get_absolute_url.
+RECORD_PAGES = {
+    "monitoring.visit": "monitoring:visit_detail",
+    "monitoring.incident": "monitoring:incident_detail",
+    "monitoring.safeguardingconcern": "monitoring:concern_detail",
+}
+
+REVIEW_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class DueRecord:
+    pk: int
+    label: str
+    day: date
+    url: str
+
+
+@dataclass(frozen=True)
+class DueList:
+    record_type: RecordType
+    counted_from_words: str
+    count: int
+    records: list[DueRecord]
+
+
+def _learner_path(model) -> str | None:
+    names = {f.name for f in model._meta.concrete_fields}
+    if model._meta.label_lower == "placements.learner":
+        return None
+    if "learner" in names:
+        return "learner"
+    return "placement__learner" if "placement" in names else None
+
+
+def _walk(record, path: str | None):
+    for hop in path.split("__") if path else ():
+        record = getattr(record, hop) if record is not None else None
+    return record
+
+
+def describe(record_type: RecordType, record) -> DueRecord:
+    label_lower = record_type.model._meta.label_lower
+    learner = _walk(record, _learner_path(record_type.model)) or record
+    day = _walk(record, record_type.counted_from)
+    if isinstance(day, datetime):
+        day = timezone.localdate(day)
+    label = str(learner)
+    if label_lower == "placements.placement":
+        label = f"Placement of {learner} at {record.provider.name}"
+    if label_lower in RECORD_PAGES:
+        url = reverse(RECORD_PAGES[label_lower], args=[record.pk])
+    elif hasattr(record, "get_absolute_url"):
+        url = record.get_absolute_url()
+    else:
+        url = ""
+    return DueRecord(pk=record.pk, label=label, day=day, url=url)
+
+
+def due_records(*, school_id: int, today: date, limit: int = REVIEW_LIMIT) -> list[DueList]:
+    """Each kind of record with some past its period at one school: how many, and the first `limit`.
+
+    Two queries per kind, however many records are due.
+    """
+    found = []
+    for record_type in record_types():
+        due = record_type.due(today).filter(**{record_type.school_path(): school_id})
+        count = due.count()
+        if not count:
+            continue
+        related = [p for p in (_learner_path(record_type.model),) if p]
+        if record_type.model._meta.label_lower == "placements.placement":
+            related.append("provider")
+        rows = due.select_related(*related).order_by(record_type.counted_from, "pk")[:limit]
+        found.append(
+            DueList(
+                record_type=record_type,
+                counted_from_words=COUNTED_FROM_WORDS.get(
+                    record_type.counted_from,
+                    str(_final_field(record_type.model, record_type.counted_from).verbose_name),
+                ),
+                count=count,
+                records=[describe(record_type, row) for row in rows],
+            )
+        )
+    return found
+
+
+def school_record(*, key: str, pk: int, school_id: int):
+    """The kind `key` and its record `pk` at the school, due or not (record None if not the school's)."""
+    kinds = {t.key: t for t in record_types()}
+    record_type = kinds.get(key)
+    if record_type is None:
+        return None, None
+    related = [p for p in (_learner_path(record_type.model),) if p]
+    record = (
+        record_type.model._default_manager.filter(**{record_type.school_path(): school_id}, pk=pk)
+        .select_related(*related)
+        .first()
+    )
+    return record_type, record

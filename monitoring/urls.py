@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .routes import concerns, incidents, meetings, records, reviews, visits
+from .routes import concerns, incidents, meetings, records, retention, reviews, visits
 from .views import pages
 
 # Each part of monitoring keeps its own URL list in monitoring/routes/; all are
@@ -13,6 +13,7 @@ monitoring_patterns = (
         *concerns.urlpatterns,
         *meetings.urlpatterns,
         *records.urlpatterns,
+        *retention.urlpatterns,
     ],
     "monitoring",
 )

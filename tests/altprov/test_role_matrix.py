@@ -374,6 +374,26 @@ MATRIX = [
         frozenset({HEAD, DSL}),
         school_record=True,
     ),
+    # retention.review (the head decides on records past their retention period)
+    Case("monitoring:retention_review", none, "get", frozenset({HEAD})),
+    # retention.review
+    Case(
+        "monitoring:retention_dispose",
+        lambda w: {"kind": "learners", "pk": w.learner.pk},
+        "get",
+        frozenset({HEAD}),
+        school_record=True,
+    ),
+    # retention.review (the learner is within its period: refused with a message, nothing deleted)
+    Case(
+        "monitoring:retention_dispose",
+        lambda w: {"kind": "learners", "pk": w.learner.pk},
+        "post",
+        frozenset({HEAD}),
+        data=lambda w: {"reason": "Past its period", "confirm": "on"},
+        redirect_to=lambda w: reverse("monitoring:retention_review"),
+        school_record=True,
+    ),
     # learner.attainment.edit
     Case(
         "placements:learner_attainment",

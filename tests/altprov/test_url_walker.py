@@ -48,6 +48,7 @@ SAMPLE_KWARGS = {
     "uidb64": "MQ",
     "token": "abc-123456",
     "page_name": "incident",
+    "kind": "placements",
 }
 
 
