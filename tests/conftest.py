@@ -3,7 +3,6 @@ import os
 from pathlib import Path
 
 import pytest
-from pytest_django.plugin import blocking_manager_key
 
 from altprov.models import Role
 
@@ -64,7 +63,7 @@ def _celery_runs_tasks_in_process():
     yield
 
 
-def _put_back_seeded_rows() -> None:
+def put_back_seeded_rows() -> None:
     from django.apps import apps
     from django.contrib.contenttypes.management import create_contenttypes
 
@@ -76,36 +75,20 @@ def _put_back_seeded_rows() -> None:
 @pytest.fixture(autouse=True)
 def _seeded_rows_after_a_flush(request):
     """Put back the evidence types a data migration seeds, and the content
-    types links point at, when a transactional test starts.
+    types links point at, for transactional tests.
 
     A transactional test empties every table when it ends, and a live-server
     test's database is set up before its serialized rollback could restore
     them; both are idempotent, so running them again is harmless (and the
-    content types' cache is cleared when any is recreated).
+    content types' cache is cleared when any is recreated). Module-scoped
+    data (tests/altprov/test_role_matrix.py) puts them back inside its own
+    transaction, as pytest may run a browser test before it.
     """
-    if _is_transactional(request.node):
-        request.getfixturevalue("transactional_db")
-        _put_back_seeded_rows()
-
-
-def _is_transactional(item: pytest.Item) -> bool:
-    marker = item.get_closest_marker("django_db")
-    return marker is not None and bool(marker.kwargs.get("transaction"))
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
-    """...and again once its flush is done (after every fixture's teardown).
-
-    pytest may run a transactional test before tests that expect the seeded
-    rows: a browser test is grouped with the first test that shares its
-    session-scoped browser, wherever pytest-django had sorted it.
-    """
-    result = yield
-    if _is_transactional(item):
-        with item.config.stash[blocking_manager_key].unblock():
-            _put_back_seeded_rows()
-    return result
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    put_back_seeded_rows()
 
 
 @pytest.fixture(autouse=True)

@@ -55,6 +55,7 @@ from placements.models import (
 )
 from placements.signing import prepare_agreement, prepare_contract, send_for_signature
 
+from ..conftest import put_back_seeded_rows
 from ..factories import (
     ContactFactory,
     LearnerFactory,
@@ -99,6 +100,10 @@ def _module_transaction(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
+            # A transactional test run before this module (pytest groups a browser test with the
+            # first test sharing its browser) leaves the seeded rows flushed; put back inside the
+            # transaction, so the next serialized rollback finds the tables as it left them.
+            put_back_seeded_rows()
             yield
         finally:
             transaction.set_rollback(True)
