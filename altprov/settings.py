@@ -224,6 +224,11 @@ REDIS_URL = env("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# One queue per installation sharing a Redis. Under pytest-xdist each test
+# process has its own (the Celery workers its tests start inherit the
+# variable), so two tests' workers never take each other's jobs.
+_TEST_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "")
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", f"celery-{_TEST_PROCESS}" if _TEST_PROCESS else "celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
