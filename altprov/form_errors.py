@@ -7,6 +7,7 @@ ones, and lists its errors in one summary at the top of the page, each
 linking to its field (templates/_error_summary.html).
 """
 
+import re
 from dataclasses import dataclass
 
 from django import forms
@@ -36,14 +37,18 @@ def _defaults(field: forms.Field) -> dict[str, str]:
     return messages
 
 
+def _without_percent(text: str) -> str:
+    return re.sub(r"\s*\(%\)", "", text).replace("%", " per cent")
+
+
 def field_messages(field: forms.Field, label: str, subject: str) -> dict[str, str]:
     """GOV.UK-style messages for a field: what to do, naming the thing to do it to."""
-    thing = f"{subject} {_in_a_sentence(label)}"
-    name = label.removesuffix(OPTIONAL)
-    # Django fills the placeholders of the messages it gives params to (limits,
-    # choices), so a label's own "%" (e.g. "attendance target (%)") is written
-    # "%%" in those to come out as itself; the others are shown as they are.
-    p_thing, p_name = thing.replace("%", "%%"), name.replace("%", "%%")
+    # Django fills a message's placeholders when it has params, and some codes
+    # have them only sometimes (a decimal's "invalid" for NaN), so a label's
+    # "%" stays out of the messages: "attendance target (%)" reads "attendance target".
+    thing = _without_percent(f"{subject} {_in_a_sentence(label)}")
+    name = _without_percent(label.removesuffix(OPTIONAL))
+    p_thing, p_name = thing, name
     if isinstance(field, forms.BooleanField):
         required = f"Tick “{name}”"
     elif isinstance(field, forms.FileField):

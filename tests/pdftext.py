@@ -25,9 +25,11 @@ def pdf_objects(data: bytes) -> bytes:
     import zlib
 
     inflated = [data]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.DOTALL):
+    # The end of line before "endstream" stays with the data (a compressed stream may itself end
+    # in a carriage return); the decompressor leaves whatever follows the stream unused.
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.DOTALL):
         try:
-            inflated.append(zlib.decompress(match.group(1)))
+            inflated.append(zlib.decompressobj().decompress(match.group(1)))
         except zlib.error:
             continue  # an uncompressed or non-Flate stream: already in `data`
     return b"\n".join(inflated)
