@@ -46,7 +46,9 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from altprov.links import issue_link  # noqa: E402
+from altprov.mfa import HAS_DEVICE  # noqa: E402
 from altprov.models import LinkPurpose, Membership  # noqa: E402
+from altprov.security import LOGIN_AT, SEEN_AT  # noqa: E402
 from attendance.daily_links import providers_expected, register_link_expiry  # noqa: E402
 from attendance.models import AttendanceMark  # noqa: E402
 from placements.models import Placement  # noqa: E402
@@ -65,8 +67,11 @@ def staff_sessions(count: int) -> list[tuple[str, list[str]]]:
     for m in memberships:
         session = store()
         session[SESSION_KEY] = str(m.user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = m.user.get_session_auth_hash()
+        # What signing in notes: the session's clocks (altprov.security) and the second factor (altprov.mfa).
+        session[LOGIN_AT] = session[SEEN_AT] = int(time.time())
+        session[HAS_DEVICE] = False
         session.create()
         placement = Placement.objects.filter(school=m.school).active(on=today).order_by("?").first()
         pages = [
