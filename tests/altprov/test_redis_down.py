@@ -23,7 +23,7 @@ from placements.models import Status
 
 from ..attendance.conftest import MONDAY, london
 from ..factories import LearnerFactory, PlacementFactory, TermFactory, approved_provider
-from ..workers import broker, closed_port, mail_files, needs_redis_and_postgresql, start_worker, stop
+from ..workers import broker, closed_port, mail_messages, needs_redis_and_postgresql, start_worker, stop
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -95,9 +95,9 @@ def test_pages_and_links_answer_with_redis_down_and_each_email_goes_once_when_it
     assert first["sent"] == 2
     assert second["sent"] == 0
     assert not Notification.objects.filter(status=Delivery.PENDING).exists()
-    files = mail_files(mail)
-    assert len(files) == 2
-    assert all(dsl.email in f.read_text() for f in files)
+    messages = mail_messages(mail)
+    assert len(messages) == 2
+    assert all(dsl.email in text for text in messages)
 
 
 def test_queuing_with_redis_down_gives_up_fast_and_keeps_the_message(school, dsl):

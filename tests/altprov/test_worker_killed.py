@@ -21,7 +21,7 @@ from altprov.notifications import notify
 from altprov.tasks import send_outbox_task
 
 from ..factories import UserFactory
-from ..workers import broker, mail_files, needs_redis_and_postgresql, start_worker, stop
+from ..workers import broker, mail_messages, needs_redis_and_postgresql, start_worker, stop
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -86,7 +86,7 @@ def test_a_sweep_killed_mid_batch_runs_again_and_sends_each_message_once(school,
 
     assert outcome["sent"] == 2
     assert sent.count() == 3
-    texts = [f.read_text() for f in mail_files(mail)]
+    texts = mail_messages(mail)
     assert len(texts) == 3
     for person in people:
         assert sum(person.email in text for text in texts) == 1
