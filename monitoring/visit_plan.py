@@ -30,7 +30,7 @@ from datetime import date, timedelta
 from django.db import models
 
 from placements.models import Placement, Term
-from placements.schedule import expected_sessions
+from placements.schedule import first_expected_days
 
 from .models import Visit, VisitStatus
 
@@ -172,15 +172,18 @@ def plan_visits(placements: list[Placement], *, today: date) -> dict[int, VisitP
     for term in terms:
         halves_by_school[term.school_id].extend(half_terms(term))
 
-    days: dict[tuple[int, str], list[date]] = defaultdict(list)
+    # Which half terms ask for a visit: those in which the placement expects a session.
+    spans, halves_of = {}, {}
+    for p in placements:
+        halves_of[p.pk] = [
+            half
+            for half in halves_by_school[p.school_id]
+            if max(half.start, p.expected_from) <= min(half.end, ends[p.pk])
+        ]
+        spans[p.pk] = [(max(h.start, p.expected_from), min(h.end, ends[p.pk])) for h in halves_of[p.pk]]
     by_pk = {p.pk: p for p in placements}
-    for session in expected_sessions(start, end, placements=Placement.objects.filter(pk__in=list(by_pk))):
-        if session.day > ends[session.placement_id]:
-            continue  # past the target end of a placement not ended
-        for half in halves_by_school[session.school_id]:
-            if half.contains(session.day):
-                days[(session.placement_id, half.key)].append(session.day)
-                break
+    found = first_expected_days(spans)
+    counted = {(pk, halves_of[pk][index].key) for pk, index in found}
 
     visits: dict[int, list[Visit]] = defaultdict(list)
     for visit in (
@@ -194,8 +197,7 @@ def plan_visits(placements: list[Placement], *, today: date) -> dict[int, VisitP
     for placement in placements:
         plans = []
         for half in halves_by_school[placement.school_id]:
-            found = days.get((placement.pk, half.key))
-            if not found:
+            if (placement.pk, half.key) not in counted:
                 continue
             in_half = [v for v in visits[placement.pk] if half.contains(v.visited_on)]
             first = max(half.start, placement.expected_from)

@@ -13,6 +13,7 @@ timetable versions, their schools' terms, school closures and provider
 closures. Dates are calendar dates in Europe/London.
 """
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -84,12 +85,23 @@ def provider_closed_days(provider_ids, start: date, end: date) -> dict[tuple[int
     return closed
 
 
-def expected_sessions(start: date, end: date, *, placements=None) -> list[ExpectedSession]:
-    """Every expected (day, session, placement) between start and end inclusive.
+@dataclass
+class _Schedules:
+    """What deciding expected sessions needs, loaded for a set of placements and a range."""
 
-    `placements` narrows the set (a queryset of Placement); by default every
-    placement that was running in the range, at every school.
-    """
+    placements: list
+    # Per placement: the versions' first days, and (AM, PM) flags per weekday of each version.
+    dates: dict[int, list[date]]
+    weeks: dict[int, list[list[tuple[bool, bool]]]]
+    days_by_school: dict[int, list[date]]
+    closed_by_provider: dict[tuple[int, int], set[date]]
+
+    def week_on(self, placement_id: int, day: date) -> list[tuple[bool, bool]]:
+        versions = self.weeks[placement_id]
+        return versions[0] if len(versions) == 1 else versions[version_index(self.dates[placement_id], day)]
+
+
+def _load(start: date, end: date, placements) -> _Schedules | None:
     queryset = (placements if placements is not None else Placement.objects.all()).attending_between(
         start, end
     )
@@ -99,7 +111,7 @@ def expected_sessions(start: date, end: date, *, placements=None) -> list[Expect
         .order_by()
     )
     if not rows:
-        return []
+        return None
     # The versions as plain rows: thousands of model instances would cost more than the rest together.
     dates, weeks = defaultdict(list), defaultdict(list)
     for placement_id, effective_from, *flags in (
@@ -110,21 +122,35 @@ def expected_sessions(start: date, end: date, *, placements=None) -> list[Expect
         dates[placement_id].append(effective_from)
         # (AM, PM) for each weekday, Monday first.
         weeks[placement_id].append(list(zip(flags[::2], flags[1::2])))
-    days_by_school = school_days({p.school_id for p in rows}, start, end)
-    closed_by_provider = provider_closed_days({p.provider_id for p in rows}, start, end)
+    return _Schedules(
+        placements=rows,
+        dates=dates,
+        weeks=weeks,
+        days_by_school=school_days({p.school_id for p in rows}, start, end),
+        closed_by_provider=provider_closed_days({p.provider_id for p in rows}, start, end),
+    )
+
+
+def expected_sessions(start: date, end: date, *, placements=None) -> list[ExpectedSession]:
+    """Every expected (day, session, placement) between start and end inclusive.
+
+    `placements` narrows the set (a queryset of Placement); by default every
+    placement that was running in the range, at every school.
+    """
+    loaded = _load(start, end, placements)
+    if loaded is None:
+        return []
     result = []
-    for placement in rows:
+    for placement in loaded.placements:
         first = placement.expected_from
         last = placement.end_date or end
-        versions = weeks[placement.pk]
-        if not versions:
+        if not loaded.weeks[placement.pk]:
             continue
-        closed = closed_by_provider.get((placement.provider_id, placement.school_id), ())
-        for day in days_by_school[placement.school_id]:
+        closed = loaded.closed_by_provider.get((placement.provider_id, placement.school_id), ())
+        for day in loaded.days_by_school[placement.school_id]:
             if day < first or day > last or day in closed:
                 continue
-            week = versions[0] if len(versions) == 1 else versions[version_index(dates[placement.pk], day)]
-            am, pm = week[day.weekday()]
+            am, pm = loaded.week_on(placement.pk, day)[day.weekday()]
             if am:
                 result.append(
                     ExpectedSession(day, "AM", placement.pk, placement.school_id, placement.provider_id)
@@ -135,6 +161,39 @@ def expected_sessions(start: date, end: date, *, placements=None) -> list[Expect
                 )
     result.sort()
     return result
+
+
+def first_expected_days(spans: dict[int, list[tuple[date, date]]]) -> dict[tuple[int, int], date]:
+    """(placement id, index of the span) -> the first day in that span with an expected session.
+
+    `spans` gives each placement's (by id) date ranges (half terms, say); a span with
+    no expected session is absent. The same rules as `expected_sessions`, and
+    the same queries, but it stops at each span's first session instead of
+    listing every one: a placement's whole year costs a few days' work.
+    """
+    ranges = [span for placement_spans in spans.values() for span in placement_spans]
+    if not ranges:
+        return {}
+    start, end = min(s for s, _ in ranges), max(e for _, e in ranges)
+    loaded = _load(start, end, Placement.objects.filter(pk__in=list(spans)))
+    if loaded is None:
+        return {}
+    found = {}
+    for placement in loaded.placements:
+        if not loaded.weeks[placement.pk]:
+            continue
+        first = placement.expected_from
+        last = placement.end_date or end
+        closed = loaded.closed_by_provider.get((placement.provider_id, placement.school_id), ())
+        days = loaded.days_by_school[placement.school_id]
+        for index, (span_start, span_end) in enumerate(spans.get(placement.pk, ())):
+            for day in days[bisect_left(days, max(span_start, first)) :]:
+                if day > span_end or day > last:
+                    break
+                if day not in closed and any(loaded.week_on(placement.pk, day)[day.weekday()]):
+                    found[(placement.pk, index)] = day
+                    break
+    return found
 
 
 def is_expected(placement: Placement, day: date, session: str) -> bool:

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 
 from placements.models import ClosureKind, Placement, Status
-from placements.schedule import ExpectedSession, expected_sessions, school_days
+from placements.schedule import ExpectedSession, expected_sessions, first_expected_days, school_days
 
 from ..factories import (
     LearnerFactory,
@@ -217,3 +217,31 @@ def test_a_start_date_after_activation_still_comes_first(active_placement):
     assert days_of(expected_sessions(MONDAY - timedelta(days=7), MONDAY + timedelta(days=1))) == [
         (MONDAY + timedelta(days=1), "AM")
     ]
+
+
+def test_first_expected_days_agree_with_the_full_list(
+    school, autumn, provider, active_placement, django_assert_num_queries
+):
+    """Each span's first expected day is the first of expected_sessions in it; a span with none is absent."""
+    SchoolClosureFactory(school=school, date=MONDAY, kind=ClosureKind.INSET)
+    ProviderClosureFactory(provider=provider, start_date=date(2026, 11, 2), end_date=date(2026, 11, 10))
+    spans = [
+        (MONDAY, MONDAY + timedelta(days=6)),  # Monday closed: Tuesday morning
+        (date(2026, 10, 26), date(2026, 10, 30)),  # half term: none
+        (date(2026, 11, 2), date(2026, 11, 16)),  # the provider closed until the 10th: Monday 16th
+        (date(2026, 8, 1), date(2026, 9, 8)),  # before the start, then its first Monday
+        (date(2026, 12, 19), date(2027, 1, 3)),  # the holidays: none
+        (MONDAY + timedelta(days=2), MONDAY + timedelta(days=4)),  # Wednesday to Friday: no timetable
+    ]
+    with django_assert_num_queries(5):
+        found = first_expected_days({active_placement.pk: spans})
+
+    every = expected_sessions(date(2026, 8, 1), date(2027, 1, 3), placements=Placement.objects.all())
+    expected = {}
+    for index, (start, end) in enumerate(spans):
+        days = [e.day for e in every if start <= e.day <= end]
+        if days:
+            expected[(active_placement.pk, index)] = min(days)
+    assert found == expected
+    assert set(found) == {(active_placement.pk, 0), (active_placement.pk, 2), (active_placement.pk, 3)}
+    assert first_expected_days({}) == {}
