@@ -1,7 +1,7 @@
 """Many people at once against gunicorn (prints; asserts only that no mark was stored twice).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/altprov_bench \\
-        .venv/bin/python bench/load.py [--users 100] [--seconds 120] [--port 8107]
+        .venv/bin/python bench/load.py [--users 100] [--seconds 120] [--think 1 5] [--port 8107]
 
 Needs a seeded database (`manage.py seed_demo --placements N`). Before the
 run it signs in the staff (a session each, as a login would leave) and issues
@@ -9,7 +9,9 @@ today's provider register links (altprov.links.issue_link) into --links;
 then it starts gunicorn with the shipped config (`gunicorn -c gunicorn.conf.py
 altprov.wsgi`) and runs --users simulated people, each in a thread, for
 --seconds: 60% staff pages, 20% Today, 20% providers submitting their register
-through their link ("All present"). It prints requests per second, each
+through their link ("All present"), each pausing between pages for a random
+--think time (1 to 5 seconds by default, as a person reading a page would;
+`--think 0 0` sends requests back to back, a saturation test). It prints requests per second, each
 page's median and p95 and the errors, stops gunicorn, and checks that no
 session has two marks (the database refuses it; counted as well). Exit
 status 1 on errors or duplicates.
@@ -164,7 +166,9 @@ def submit_register(session: requests.Session, base: str, link: str, results: Re
     )
 
 
-def person(base: str, staff, links, deadline: float, results: Results, seed: int) -> None:
+def person(
+    base: str, staff, links, deadline: float, results: Results, seed: int, think: tuple[float, float]
+) -> None:
     rng = random.Random(seed)
     cookie, pages = staff
     session = requests.Session()
@@ -180,6 +184,9 @@ def person(base: str, staff, links, deadline: float, results: Results, seed: int
             timed(results, "Today", lambda: session.get(base + today, timeout=60))
         elif links:
             submit_register(provider, base, rng.choice(links), results)
+        pause = rng.uniform(*think)
+        if pause:
+            time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
 
 
 def start_gunicorn(port: int) -> subprocess.Popen:
@@ -215,6 +222,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(1.0, 5.0),
+        metavar=("MIN", "MAX"),
+        help="seconds between pages",
+    )
     parser.add_argument("--port", type=int, default=8107)
     parser.add_argument("--links", type=Path, default=Path("/tmp/altprov-load-links.txt"))
     args = parser.parse_args()
@@ -233,7 +248,9 @@ def main() -> int:
     deadline = began + args.seconds
     threads = [
         threading.Thread(
-            target=person, args=(base, staff[i % len(staff)], links, deadline, results, i), daemon=True
+            target=person,
+            args=(base, staff[i % len(staff)], links, deadline, results, i, tuple(args.think)),
+            daemon=True,
         )
         for i in range(args.users)
     ]
@@ -249,7 +266,11 @@ def main() -> int:
 
     total = sum(len(t) for t in results.times.values())
     errors = sum(results.errors.values())
-    print(f"{args.users} users for {args.seconds} s on {connection.vendor}: {len(links)} register links")
+    think = "none" if not any(args.think) else f"{args.think[0]:g} to {args.think[1]:g} s"
+    print(
+        f"{args.users} users for {args.seconds} s on {connection.vendor} (pause between pages: {think}): "
+        f"{len(links)} register links"
+    )
     print(f"{total} requests, {total / elapsed:.1f} per second, {errors} errors")
     print(f"{'page':<40} {'requests':>8} {'median ms':>9} {'p95 ms':>8} {'errors':>6} {'403':>5}")
     for name in sorted(results.times):
