@@ -130,6 +130,10 @@ class VisitPlan:
     def overdue(self) -> list[HalfTermPlan]:
         return [h for h in self.halves if h.state == HalfState.OVERDUE]
 
+    @property
+    def due_soon(self) -> list[HalfTermPlan]:
+        return [h for h in self.halves if h.state == HalfState.DUE_SOON]
+
     def half_for(self, day: date) -> HalfTermPlan | None:
         return next((h for h in self.halves if h.half.contains(day)), None)
 

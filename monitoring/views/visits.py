@@ -5,6 +5,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from altprov.pdf import pdf_response
 from altprov.roles import PERMISSIONS, SCHOOL_STAFF, has_perm, require_perm
 from placements.access import get_placement_for_user
 from placements.access_log import record_read
-from placements.models import Placement, Read, Status
+from placements.models import Learner, Placement, Read, Status
 
 from ..access import get_draft_for_user, get_visit_for_user
 from ..concerns import concern_url
@@ -47,13 +48,25 @@ def _staff(school_id: int, perm: str | None = None):
     )
 
 
+# Rows of the planner per page: a large school's placements would otherwise be one page of hundreds.
+PAGE_SIZE = 50
+# The planner's "Half terms" filter: which placements to show, by what their plan says.
+STATE_FILTERS = {
+    "attention": ("Overdue or due soon", lambda plan: plan.overdue or plan.due_soon),
+    "overdue": ("Overdue", lambda plan: plan.overdue),
+    "due_soon": ("Due soon", lambda plan: plan.due_soon),
+}
+
+
 @require_perm("monitoring.visit")
 def visit_list(request: HttpRequest) -> HttpResponse:
-    """The planner: each placement's half terms, done, due, due soon or overdue.
+    """The planner: each placement's half terms, done, due, due soon or overdue, a page at a time.
 
     Queries: the placements with learner, provider and visiting staff (1), the
-    visit plan (7, monitoring.visit_plan), the user's drafts (1) and, for SLT,
-    the staff to filter by (1); the same for any number of placements.
+    visit plan (7, monitoring.visit_plan), the user's drafts on the page (1)
+    and, for SLT, the staff to filter by (1); the same for any number of
+    placements. The plans of every placement chosen are worked out (the counts
+    and the half-term filter need them); only a page of rows is shown.
     """
     school = request.school
     today = timezone.localdate()
@@ -77,19 +90,42 @@ def visit_list(request: HttpRequest) -> HttpResponse:
             placements = placements.filter(visiting_staff_id=int(chosen))
     else:
         placements = placements.filter(visiting_staff=request.user)
+    search = request.GET.get("q", "").strip()[:100]
+    if search:
+        placements = placements.filter(learner__in=Learner.objects.filter(school=school).search(search))
     placements = list(placements)
     plans = plan_visits(placements, today=today)
+    counts = {
+        "overdue": sum(1 for p in placements if plans[p.pk].overdue),
+        "due_soon": sum(1 for p in placements if plans[p.pk].due_soon),
+    }
+    state = request.GET.get("state", "")
+    if state in STATE_FILTERS:
+        wanted = STATE_FILTERS[state][1]
+        placements = [p for p in placements if wanted(plans[p.pk])]
+    else:
+        state = ""
+    page = Paginator(placements, PAGE_SIZE).get_page(request.GET.get("page"))
     drafts = dict(
         Visit.objects.filter(
-            created_by=request.user, status=VisitStatus.DRAFT, placement__in=[p.pk for p in placements]
+            created_by=request.user, status=VisitStatus.DRAFT, placement__in=[p.pk for p in page]
         ).values_list("placement_id", "pk")
     )
-    rows = [(plans[p.pk], drafts.get(p.pk)) for p in placements]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "monitoring/visits/visit_list.html",
         {
-            "rows": rows,
+            "page": page,
+            "rows": [(plans[p.pk], drafts.get(p.pk)) for p in page],
+            "counts": counts,
+            "state": state,
+            "state_label": STATE_FILTERS[state][0].lower() if state else "",
+            "state_choices": [(key, label) for key, (label, _) in STATE_FILTERS.items()],
+            "search": search,
+            "filtered": bool(state or search or staff_filter),
+            "query": query.urlencode(),
             "oversee": oversee,
             "visiting_staff": visiting_staff,
             "staff_filter": staff_filter,

@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from altprov.models import Role
+from monitoring.views import visits as visits_views
 
 from ..factories import UserFactory
 from .visit_support import LONDON, active_placement, submitted_visit, terms
@@ -89,3 +90,39 @@ def test_the_placement_page_shows_each_half_term_and_links_to_the_visits(
     client.force_login(admin_assistant)
     page = client.get(placement.get_absolute_url()).content.decode()
     assert 'id="visits-heading"' not in page
+
+
+def test_the_planner_shows_a_page_of_rows_and_filters_by_what_needs_a_visit(
+    client, school, year, slt, monkeypatch
+):
+    monkeypatch.setattr(visits_views, "PAGE_SIZE", 2)
+    staff = UserFactory()
+    active_placement(school, visiting_staff=staff, learner__legal_last_name="Adams")
+    ending = active_placement(
+        school, visiting_staff=staff, learner__legal_last_name="Baker", target_end_date=date(2026, 12, 10)
+    )
+    fine = active_placement(school, visiting_staff=staff, learner__legal_last_name="Clarke")
+    for placement in (ending, fine):
+        submitted_visit(placement, staff, date(2026, 10, 5))
+    client.force_login(slt)
+
+    def shown(**params) -> set[str]:
+        page = client.get(URL, params).content.decode()
+        return {name for name in ("Adams", "Baker", "Clarke") if f"{name}</a>" in page}, page
+
+    names, page = shown()
+    assert page.count('<tr id="placement-') == 2  # one page of rows, not every placement
+    assert names == {"Adams", "Baker"}
+    assert "Page 1 of 2" in page
+    assert "1 placement with a half term overdue" in page
+    assert "1 with one due soon" in page
+    names, page = shown(page=2)
+    assert names == {"Clarke"}
+    assert shown(state="overdue")[0] == {"Adams"}
+    assert shown(state="due_soon")[0] == {"Baker"}
+    assert shown(state="attention")[0] == {"Adams", "Baker"}
+    assert shown(q="clarke")[0] == {"Clarke"}
+    names, page = shown(q="nobody")
+    assert not names and "No placements match these filters." in page
+    # An unknown filter value is ignored rather than refused.
+    assert shown(state="<script>")[0] == {"Adams", "Baker"}
