@@ -297,18 +297,17 @@ class FollowUpRow:
         return bool(self.unexplained_today) and not self.learner.contacted_today
 
 
-def follow_up_rows(*, school, period: Period, today: date) -> list[FollowUpRow]:
-    """Learners below the school's target over `period`, lowest first.
+def follow_up_list(*, school, period: Period, today: date) -> list[tuple[int, Figures, Band]]:
+    """(learner id, figures, band) of each learner below the school's target over `period`, lowest
+    first (then by name): the whole list, cheaply, so that a page of it can be shown.
 
     Only learners with marks in the period can have a %; an active placement
     with no marks yet shows on the missing-report flags instead. A learner in
     the persistent or severe band is listed even if the school set its target
     lower, since those bands are national thresholds.
 
-    Queries: the marks grouped (1), not-yet-marked sessions (6), the learners
-    with their last intervention and parent contact (1), their current
-    placements (1) and today's unexplained marks (1): the same for 5 learners
-    or 500.
+    Queries: the marks grouped (1), not-yet-marked sessions (6) and the listed
+    learners' names (1), however many learners.
     """
     target = school.attendance_target
     figures = figures_for(
@@ -321,6 +320,24 @@ def follow_up_rows(*, school, period: Period, today: date) -> list[FollowUpRow]:
             listed[learner_id] = found
     if not listed:
         return []
+    names = Learner.objects.filter(pk__in=list(listed)).values_list(
+        "pk", "legal_last_name", "legal_first_name"
+    )
+    order = sorted(names, key=lambda n: (figures[n[0]].percent, n[1], n[2], n[0]))
+    return [(pk, figures[pk], listed[pk]) for pk, *_ in order]
+
+
+def follow_up_rows(*, school, today: date, listed: list[tuple[int, Figures, Band]]) -> list[FollowUpRow]:
+    """The rows of `listed` (a page of `follow_up_list`), in its order, with what the page shows.
+
+    Queries: the learners with their last intervention and parent contact (1),
+    their current placements (1) and today's unexplained marks (1): the same
+    for 5 learners or 50.
+    """
+    if not listed:
+        return []
+    figures = {pk: f for pk, f, _ in listed}
+    bands = {pk: band for pk, _, band in listed}
     interventions = Intervention.objects.filter(school=school, learner=OuterRef("pk")).order_by(
         "-date", "-pk"
     )
@@ -329,7 +346,7 @@ def follow_up_rows(*, school, period: Period, today: date) -> list[FollowUpRow]:
     day_start = timezone.make_aware(datetime.combine(today, time.min))
     day_end = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
     learners = (
-        Learner.objects.filter(pk__in=list(listed))
+        Learner.objects.filter(pk__in=list(figures))
         .annotate(
             last_intervention_kind=Subquery(interventions.values("kind")[:1]),
             last_intervention_date=Subquery(interventions.values("date")[:1]),
@@ -353,21 +370,13 @@ def follow_up_rows(*, school, period: Period, today: date) -> list[FollowUpRow]:
             )
         )
     )
-    rows = {learner.pk: FollowUpRow(learner, figures[learner.pk], listed[learner.pk]) for learner in learners}
+    rows = {learner.pk: FollowUpRow(learner, figures[learner.pk], bands[learner.pk]) for learner in learners}
     unexplained = (
-        AttendanceMark.objects.filter(date=today, placement__learner_id__in=list(listed))
+        AttendanceMark.objects.filter(date=today, placement__learner_id__in=list(figures))
         .unexplained()
         .order_by("session")
         .values_list("placement__learner_id", "session", "code", "dual_absence_reason")
     )
     for learner_id, session, code, dual_reason in unexplained:
         rows[learner_id].unexplained_today.append((session, dual_reason or code))
-    return sorted(
-        rows.values(),
-        key=lambda row: (
-            row.figures.percent,
-            row.learner.legal_last_name,
-            row.learner.legal_first_name,
-            row.learner.pk,
-        ),
-    )
+    return [rows[pk] for pk in figures if pk in rows]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from ..figures import (
     Figures,
     Period,
     figures_for,
+    follow_up_list,
     follow_up_rows,
     school_year_so_far,
     term_so_far,
@@ -32,6 +34,8 @@ from ..forms.followup import InterventionForm, ParentContactForm
 from ..models import AttendanceMark, Intervention, MarkAmendment, ParentContact
 
 SESSIONS = ("AM", "PM")
+# Learners per page of the follow-up list.
+FOLLOW_UP_PAGE_SIZE = 50
 WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri"]
 
 KEY = [
@@ -51,14 +55,17 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     term = this_term(school.pk, today)
     period = term_so_far(term, today) if term else None
-    rows = follow_up_rows(school=school, period=period, today=today) if period else []
+    listed = follow_up_list(school=school, period=period, today=today) if period else []
+    # A page of learners at a time, lowest attendance first: only the page's rows are looked up.
+    page = Paginator(listed, FOLLOW_UP_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "attendance/follow_up.html",
         {
             "term": term,
             "period": period,
-            "rows": rows,
+            "page": page,
+            "rows": follow_up_rows(school=school, today=today, listed=page.object_list),
             "target": school.attendance_target,
             "today": today,
         },

@@ -14,6 +14,7 @@ from attendance.models import (
     MarkStatus,
     ParentContact,
 )
+from attendance.views import followup as followup_views
 from placements.models import Status
 
 from ..factories import ContactFactory, LearnerFactory, PlacementFactory, TermFactory
@@ -69,6 +70,24 @@ def test_pastoral_sees_learners_below_target_lowest_first(client, school, autumn
     assert "Clarke" not in body
     assert "Davies" not in body
     assert "2 learners below target" in body
+
+
+def test_the_list_shows_a_page_of_learners_lowest_first(
+    client, school, autumn, provider, pastoral, monkeypatch
+):
+    monkeypatch.setattr(followup_views, "FOLLOW_UP_PAGE_SIZE", 2)
+    with_attendance(placed(school, provider, legal_last_name="Ahmed"), attended=7, absent=1)  # 87.5%
+    with_attendance(placed(school, provider, legal_last_name="Brown"), attended=2, absent=2)  # 50%
+    with_attendance(placed(school, provider, legal_last_name="Evans"), attended=6, absent=2)  # 75%
+    client.force_login(pastoral)
+
+    first = client.get(FOLLOW_UP).content.decode()
+    second = client.get(FOLLOW_UP, {"page": 2}).content.decode()
+
+    assert first.count('<th scope="row"') == 2  # a page of rows, not every learner
+    assert first.index("Brown") < first.index("Evans") and "Ahmed" not in first
+    assert "3 learners below target (page 1 of 2, lowest first)" in first
+    assert "Ahmed" in second and "Brown" not in second
 
 
 def test_persistent_absence_is_listed_even_under_a_lower_school_target(
@@ -212,10 +231,10 @@ def test_follow_up_query_count_is_constant_as_learners_grow(client, school, autu
     # (Wednesday 2 September) the placements expected, none (1); for this
     # week so far the expected sessions' placements, their timetable
     # versions, terms, school and provider closures, the marks' keys and the
-    # placements' learners (7); the learners listed with their last
-    # intervention and contact (1), their current placements (1); today's
-    # unexplained marks (1).
-    assert few == many == 19
+    # placements' learners (7); the names of the learners below target, to
+    # order them (1); the page's learners with their last intervention and
+    # contact (1), their current placements (1); today's unexplained marks (1).
+    assert few == many == 20
 
 
 # A learner's attendance page ------------------------------------------------------
