@@ -125,25 +125,27 @@ class Results:
         self.times = defaultdict(list)
         self.errors = defaultdict(int)
         self.refused = defaultdict(int)  # 403: a role that may not see the page, not a failure
+        self.why = defaultdict(int)  # (page, status code or exception) of each error
 
-    def add(self, name: str, ms: float, ok: bool, refused: bool = False) -> None:
+    def add(self, name: str, ms: float, ok: bool, refused: bool = False, why: str = "") -> None:
         with self.lock:
             self.times[name].append(ms)
             if refused:
                 self.refused[name] += 1
             elif not ok:
                 self.errors[name] += 1
+                self.why[(name, why)] += 1
 
 
 def timed(results: Results, name: str, call) -> requests.Response | None:
     began = time.perf_counter()
     try:
         response = call()
-        ok = response.status_code < 400
-    except requests.RequestException:
-        response, ok = None, False
+        ok, why = response.status_code < 400, f"HTTP {response.status_code}"
+    except requests.RequestException as e:
+        response, ok, why = None, False, type(e).__name__
     refused = response is not None and response.status_code == 403
-    results.add(name, (time.perf_counter() - began) * 1000, ok, refused)
+    results.add(name, (time.perf_counter() - began) * 1000, ok, refused, why)
     return response
 
 
@@ -280,6 +282,8 @@ def main() -> int:
             f"{name:<40} {len(times):>8} {statistics.median(times):>9.0f} {p95:>8.0f} "
             f"{results.errors[name]:>6} {results.refused[name]:>5}"
         )
+    for (name, why), count in sorted(results.why.items()):
+        print(f"error: {name}: {why} x {count}")
     doubled = duplicates()
     print(
         f"Marks stored during the run: {AttendanceMark.objects.count() - marks_before}; "
