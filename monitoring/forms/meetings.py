@@ -174,18 +174,18 @@ class ActionDoneForm(ClearErrorsMixin, forms.Form):
 
 
 class ActionFilterForm(forms.Form):
-    """The Actions page's filters for SLT and the head: owner, placement, overdue only."""
+    """The Actions page's filters for SLT and the head: owner, learner (typed), overdue only."""
 
     owner = forms.ModelChoiceField(queryset=None, required=False, empty_label="Anyone")
-    placement = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any placement")
+    learner = forms.CharField(label="Learner's name or UPN", max_length=100, required=False)
     overdue = forms.BooleanField(label="Overdue only", required=False)
 
-    def __init__(self, *args, owners, placements, **kwargs):
+    def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
         self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
-        self.fields["placement"].queryset = placements
-        self.fields["placement"].label_from_instance = lambda p: f"{p.learner} at {p.provider}"
-        for name in ("owner", "placement"):
-            self.fields[name].widget.attrs["class"] = "form-select"
+        self.fields["owner"].widget.attrs["class"] = "form-select"
+        self.fields["learner"].widget.attrs.update(
+            {"class": "form-control", "type": "search", "autocomplete": "off"}
+        )
         self.fields["overdue"].widget.attrs["class"] = "form-check-input"

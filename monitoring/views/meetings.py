@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -8,7 +9,7 @@ from django.utils import timezone
 from altprov.roles import perms_at, require_perm
 from altprov.templatetags.altprov_tags import date_words
 from placements.access import get_placement_for_user
-from placements.models import Placement, Status, TransitionError
+from placements.models import Learner, Status, TransitionError
 
 from ..access import get_action_for_user, get_decision_for_user, get_meeting_for_user
 from ..actions import mark_done, may_mark_done, open_actions, possible_owners
@@ -29,6 +30,8 @@ from ..meetings import (
 )
 from ..models import CeaseOutcome, MeetingOutcome
 
+# Everyone else's open actions per page, for SLT and the head.
+ACTIONS_PAGE_SIZE = 50
 ONLY_ACTIVE = "Review meetings and agreement reviews are recorded for an active placement."
 
 
@@ -150,10 +153,10 @@ def agreement_review_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_perm("monitoring.view")
 def action_list(request: HttpRequest) -> HttpResponse:
-    """Open actions: the user's own first, then, for SLT and the head, everyone's (filtered).
+    """Open actions: the user's own first, then, for SLT and the head, everyone's (filtered, 50 a page).
 
-    Queries: the user's actions (1); for oversee roles the filter's owners and
-    placements (2) and everyone's actions (1).
+    Queries: the user's actions (1); for oversee roles the filter's owners (1)
+    and a page of everyone's actions with their count (2).
     """
     school = request.school
     can = perms_at(request.user, school.pk)
@@ -161,28 +164,27 @@ def action_list(request: HttpRequest) -> HttpResponse:
     actions = open_actions(school)
     mine = list(actions.filter(owner=request.user))
     others = form = None
+    query = ""
     if "monitoring.oversee" in can:
-        owners = possible_owners(school)
-        placements = (
-            Placement.objects.filter(school=school, monitoring_actions__done_on__isnull=True)
-            .select_related("learner", "provider")
-            .distinct()
-            .order_by("learner__legal_last_name", "pk")
-        )
-        form = ActionFilterForm(request.GET or None, owners=owners, placements=placements)
+        form = ActionFilterForm(request.GET or None, owners=possible_owners(school))
         chosen = form.cleaned_data if form.is_valid() else {}
         others = actions.exclude(owner=request.user)
         if chosen.get("owner"):
             others = others.filter(owner=chosen["owner"])
-        if chosen.get("placement"):
-            others = others.filter(placement=chosen["placement"])
+        if chosen.get("learner"):
+            others = others.filter(
+                placement__learner__in=Learner.objects.filter(school=school).search(chosen["learner"])
+            )
         if chosen.get("overdue"):
             others = others.filter(due_date__lt=today)
-        others = list(others)
+        others = Paginator(others, ACTIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+        params = request.GET.copy()
+        params.pop("page", None)
+        query = params.urlencode()
     return render(
         request,
         "monitoring/actions/action_list.html",
-        {"mine": mine, "others": others, "form": form, "today": today, "can": can},
+        {"mine": mine, "others": others, "form": form, "today": today, "can": can, "query": query},
     )
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from altprov.models import Flag, Role
 from monitoring.meeting_flags import ACTION_OVERDUE, check_monitoring_due
+from monitoring.views import meetings as meeting_views
 
 from .meeting_world import action, active_placement
 
@@ -32,8 +33,9 @@ def test_my_actions_come_first_and_only_slt_and_the_head_see_everyones(client, s
     assert "Pastoral&#x27;s own action" in page
 
 
-def test_slt_filter_by_owner_placement_and_overdue(client, school, pastoral, slt):
-    first, second = active_placement(school), active_placement(school)
+def test_slt_filter_by_owner_learner_and_overdue(client, school, pastoral, slt):
+    first = active_placement(school, learner__legal_last_name="Ashworth")
+    second = active_placement(school, learner__legal_last_name="Brennan")
     action(first, owner=pastoral, description="Late one", due_date=timezone.localdate() - timedelta(days=2))
     action(
         second, owner_name="Lee", description="Later one", due_date=timezone.localdate() + timedelta(days=9)
@@ -41,8 +43,9 @@ def test_slt_filter_by_owner_placement_and_overdue(client, school, pastoral, slt
     client.force_login(slt)
     page = client.get(URL, {"owner": pastoral.pk}).content.decode()
     assert "Late one" in page and "Later one" not in page
-    page = client.get(URL, {"placement": second.pk}).content.decode()
+    page = client.get(URL, {"learner": "brennan"}).content.decode()
     assert "Late one" not in page and "Later one" in page
+    assert 'value="brennan"' in page  # what was typed is kept
     page = client.get(URL, {"overdue": "on"}).content.decode()
     assert "Late one" in page and "Later one" not in page and "Overdue" in page
 
@@ -58,7 +61,7 @@ def test_the_list_makes_the_same_queries_however_many_actions(
     client.force_login(slt)
     client.get(URL)
     # The session, the user and their roles, the school and the menu's counts (the page's own);
-    # mine (1); the filter's owners and placements (2); everyone else's (1).
+    # mine (1); the filter's owners (1); a page of everyone else's and their count (2).
     with django_assert_num_queries(9):
         page = client.get(URL, {"overdue": ""}).content.decode()
     assert page.count("Mark done<span") == 2 * n
@@ -97,3 +100,16 @@ def test_who_may_mark_an_action_done(client, school, pastoral, slt, dsl, sendco,
     ):
         client.force_login(user)
         assert client.get(url).status_code == status, user
+
+
+def test_everyone_elses_actions_come_a_page_at_a_time(client, school, slt, pastoral, monkeypatch):
+    monkeypatch.setattr(meeting_views, "ACTIONS_PAGE_SIZE", 2)
+    placement = active_placement(school, targets=0)
+    for n in range(3):
+        action(placement, owner=pastoral, description=f"Action number {n}")
+    client.force_login(slt)
+    first = client.get(URL).content.decode()
+    assert first.count("Mark done<span") == 2
+    assert "Page 1 of 2" in first
+    second = client.get(URL, {"page": 2}).content.decode()
+    assert second.count("Mark done<span") == 1
