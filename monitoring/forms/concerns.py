@@ -3,8 +3,10 @@
 from datetime import date
 
 from django import forms
+from django.urls import reverse_lazy
 
 from altprov.form_errors import ClearErrorsMixin
+from placements.choosers import learner_chooser, placement_chooser, search_placements
 from placements.forms import DateInput, validate_upload
 from placements.models import Learner, Placement, Status
 
@@ -20,14 +22,18 @@ ABOUT_PROVIDER_STAFF_HELP = (
 )
 
 
-class LearnerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Learner) -> str:
-        return f"{obj.display_name} (Year {obj.year_group})"
+# The choosers search (monitoring/views/choosers.py) rather than list: a large school has
+# hundreds of learners and placements.
+LEARNER_SEARCH = reverse_lazy("monitoring:report_learner_search")
+PLACEMENT_SEARCH = reverse_lazy("monitoring:report_placement_search")
+TYPE_TO_SEARCH = "Type two letters of their name, or their UPN."
 
 
-class StaffPlacementChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Placement) -> str:
-        return f"{obj.learner.display_name} at {obj.provider.name} ({obj.get_status_display().lower()})"
+def report_placements(school):
+    """The school's placements a concern or an incident may be about."""
+    return Placement.objects.filter(school=school, status__in=OPEN_FOR_REPORTS).select_related(
+        "learner", "provider"
+    )
 
 
 class ProviderPlacementChoiceField(forms.ModelChoiceField):
@@ -48,12 +54,17 @@ def provider_placements(link):
 
 
 class RaiseConcernForm(ClearErrorsMixin, forms.Form):
-    learner = LearnerChoiceField(queryset=Learner.objects.none(), label="Learner")
-    placement = StaffPlacementChoiceField(
-        queryset=Placement.objects.none(),
+    learner = learner_chooser(
+        Learner.objects.none(), url=LEARNER_SEARCH, label="Learner", help_text=TYPE_TO_SEARCH
+    )
+    placement = placement_chooser(
+        Placement.objects.none(),
+        url=PLACEMENT_SEARCH,
+        within="id_learner-value",
         required=False,
         label="Their placement",
-        help_text="If the concern arose at, or is about, an alternative provision placement.",
+        help_text="If the concern arose at, or is about, an alternative provision placement: "
+        "the learner's placements are offered once the learner is chosen, or type the provider's name.",
     )
     detail = forms.CharField(
         label="What was seen, heard or said",
@@ -71,11 +82,14 @@ class RaiseConcernForm(ClearErrorsMixin, forms.Form):
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["learner"].queryset = Learner.objects.filter(school=school)
-        self.fields["placement"].queryset = (
-            Placement.objects.filter(school=school, status__in=OPEN_FOR_REPORTS)
-            .select_related("learner", "provider")
-            .order_by("learner__legal_last_name", "learner__legal_first_name", "pk")
-        )
+        self.fields["placement"].queryset = report_placements(school)
+        # Typed without JavaScript, a placement is looked for among the chosen learner's
+        # (fields are cleaned in order).
+        self.fields["placement"].search = self._search_placements
+
+    def _search_placements(self, queryset, text: str):
+        learner = self.cleaned_data.get("learner")
+        return search_placements(queryset.filter(learner=learner) if learner else queryset, text)
 
     def clean(self):
         cleaned = super().clean()

@@ -9,16 +9,12 @@ from altprov.form_errors import ClearErrorsMixin
 from altprov.models import Role
 from altprov.notifications import staff_with_role
 from attendance.forms.followup import DateTimeInput
+from placements.choosers import placement_chooser
 from placements.forms import DateInput, staff_at
 from placements.models import Placement
 
 from ..models import Action, ActionSide
-from .concerns import (
-    OPEN_FOR_REPORTS,
-    ProviderPlacementChoiceField,
-    StaffPlacementChoiceField,
-    provider_placements,
-)
+from .concerns import PLACEMENT_SEARCH, ProviderPlacementChoiceField, provider_placements, report_placements
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -92,16 +88,17 @@ class IncidentFieldsForm(ClearErrorsMixin, forms.Form):
 
 
 class StaffIncidentForm(IncidentFieldsForm):
-    placement = StaffPlacementChoiceField(queryset=Placement.objects.none(), label="Learner and placement")
+    placement = placement_chooser(
+        Placement.objects.none(),
+        url=PLACEMENT_SEARCH,
+        label="Learner and placement",
+        help_text="Type two letters of the learner's name or the provider's.",
+    )
     field_order = ["placement"]
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["placement"].queryset = (
-            Placement.objects.filter(school=school, status__in=OPEN_FOR_REPORTS)
-            .select_related("learner", "provider")
-            .order_by("learner__legal_last_name", "learner__legal_first_name", "pk")
-        )
+        self.fields["placement"].queryset = report_placements(school)
         self.fields["placement"].error_messages["required"] = "Choose the learner and placement"
 
 

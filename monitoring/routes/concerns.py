@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ..views import concerns
+from ..views import choosers, concerns
 
 urlpatterns: list = [
     path("concerns/", concerns.concern_list, name="concern_list"),
@@ -14,4 +14,7 @@ urlpatterns: list = [
     path("concerns/<int:pk>/files/", concerns.concern_attachment_create, name="concern_attachment_create"),
     path("concerns/<int:pk>/close/", concerns.concern_close, name="concern_close"),
     path("concerns/files/<int:pk>/", concerns.concern_file, name="concern_file"),
+    # Searches of the concern and incident forms' choosers (JSON for their script).
+    path("search/learners/", choosers.report_learner_search, name="report_learner_search"),
+    path("search/placements/", choosers.report_placement_search, name="report_placement_search"),
 ]

@@ -1,8 +1,8 @@
 """Search endpoints of the learner, provider and site choosers (altprov/choosers.py).
 
 They answer JSON to the chooser's script: at most 20 matches, from two characters
-typed, scoped to what the user may see. Signed out they answer 401, not the login
-page, so the script can say so.
+typed (or none, narrowed to one learner or provider), scoped to what the user may
+see. Signed out they answer 401, not the login page, so the script can say so.
 """
 
 from collections.abc import Callable
@@ -25,14 +25,17 @@ from ..choosers import (
 from ..models import Learner, Provider, ProviderSite
 
 
-def _answer(request: HttpRequest, perm: str, find: Callable[[str], list]) -> JsonResponse:
+def search_answer(request: HttpRequest, perm: str, find: Callable[[str], list]) -> JsonResponse:
+    """`find(text)`'s results as JSON, for a signed-in user with `perm` at the current school."""
     if not request.user.is_authenticated:
         return JsonResponse({"error": "signed_out", "message": "You have been signed out."}, status=401)
     school = getattr(request, "school", None)
     if school is None or not has_perm(request.user, school.pk, perm):
         return JsonResponse({"error": "forbidden", "message": "You may not search these."}, status=403)
     text = request.GET.get("q", "").strip()[:100]
-    results = find(text) if len(text) >= MIN_CHARS else []
+    # Narrowed to one learner or provider (`within`), its few records are offered untyped.
+    narrowed = request.GET.get("within", "").isdigit()
+    results = find(text) if len(text) >= MIN_CHARS or narrowed else []
     return JsonResponse({"results": results})
 
 
@@ -49,7 +52,7 @@ def learner_search(request: HttpRequest) -> JsonResponse:
         found = search_learners(learners, text)[:MAX_RESULTS]
         return [{"id": learner.pk, "label": learner_label(learner)} for learner in found]
 
-    return _answer(request, "learner.view", find)
+    return search_answer(request, "learner.view", find)
 
 
 @login_not_required
@@ -61,7 +64,7 @@ def provider_search(request: HttpRequest) -> JsonResponse:
         found = search_providers(Provider.objects.all(), text)[:MAX_RESULTS]
         return [{"id": provider.pk, "label": provider_label(provider)} for provider in found]
 
-    return _answer(request, "provider.view", find)
+    return search_answer(request, "provider.view", find)
 
 
 @login_not_required
@@ -77,4 +80,4 @@ def site_search(request: HttpRequest) -> JsonResponse:
         found = search_sites(sites, text)[:MAX_RESULTS]
         return [{"id": site.pk, "label": site_label(site)} for site in found]
 
-    return _answer(request, "provider.view", find)
+    return search_answer(request, "provider.view", find)

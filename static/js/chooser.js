@@ -63,16 +63,22 @@
       input.setAttribute("aria-expanded", results.length ? "true" : "false");
       active = -1;
     }
+    // The id chosen in the chooser this one is narrowed by (a learner, a provider), if any.
+    function within() {
+      const extra = box.dataset.chooserFrom && document.getElementById(box.dataset.chooserFrom);
+      return extra ? extra.value : "";
+    }
     function search() {
       const text = input.value.trim();
-      if (text.length < minChars) {
+      const narrowed = within();
+      // Narrowed to one learner or provider, the few records are offered before anything is typed.
+      if (text.length < minChars && !narrowed) {
         close();
         return;
       }
       const url = new URL(box.dataset.chooserUrl, window.location.href);
       url.searchParams.set("q", text);
-      const extra = box.dataset.chooserFrom && document.getElementById(box.dataset.chooserFrom);
-      if (extra && extra.value) url.searchParams.set("within", extra.value);
+      if (narrowed) url.searchParams.set("within", narrowed);
       const mine = ++asked;
       fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then((response) => (response.ok ? response.json() : { results: [] }))
@@ -101,6 +107,9 @@
         event.preventDefault();
         close();
       }
+    });
+    input.addEventListener("focus", () => {
+      if (!input.value.trim() && within()) search();
     });
     input.addEventListener("blur", () => setTimeout(close, 150));
   }

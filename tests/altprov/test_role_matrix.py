@@ -1020,6 +1020,19 @@ MATRIX = [
         effect=lambda w: Action.objects.get(pk=w.action.pk).done_on is not None,
         school_record=True,
     ),
+    # concern.raise (JSON for the concern and incident forms' choosers)
+    Case(
+        "monitoring:report_learner_search",
+        none,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE}),
+    ),
+    Case(
+        "monitoring:report_placement_search",
+        none,
+        "get",
+        frozenset({HEAD, SLT, PASTORAL, DSL, SENDCO, ADMIN, EXAMS, FINANCE}),
+    ),
     # concern.raise (every member of staff; KCSIE: anyone may raise a concern)
     Case(
         "monitoring:concern_raise",

@@ -35,7 +35,13 @@ PUBLIC_LINKS = {"link_page", "link_subpage"}
 # page can keep what was typed and say to sign in again.
 JSON_401 = {"monitoring:visit_draft"}
 # The same for the choosers' searches, which are GET.
-JSON_401_GET = {"placements:learner_search", "placements:provider_search", "placements:site_search"}
+JSON_401_GET = {
+    "placements:learner_search",
+    "placements:provider_search",
+    "placements:site_search",
+    "monitoring:report_learner_search",
+    "monitoring:report_placement_search",
+}
 PUBLIC = PUBLIC_GET | PUBLIC_POST_ONLY | PUBLIC_LINKS | JSON_401 | JSON_401_GET
 
 SKIPPED_NAMESPACES = {"admin"}

@@ -54,6 +54,8 @@ NOT_PAGES = {
     "placements:learner_search",
     "placements:provider_search",
     "placements:site_search",
+    "monitoring:report_learner_search",
+    "monitoring:report_placement_search",
     "monitoring:review_pdf",
     "monitoring:visit_pdf",
     "monitoring:concern_file",

@@ -17,6 +17,7 @@ from monitoring.models import (
     Visit,
 )
 
+from ..factories import LearnerFactory
 from .concern_factories import make_concern, placement_at, staff
 
 pytestmark = pytest.mark.django_db
@@ -186,6 +187,26 @@ def test_the_raise_form_says_what_is_missing_and_keeps_what_was_typed(client, sc
     assert "Choose one of this learner&#x27;s placements, or none." in page
     assert "Kept this text" in page
     assert not SafeguardingConcern.objects.exists()
+
+
+def test_without_javascript_the_learner_and_placement_typed_are_found(client, school, pastoral):
+    """The choosers search as you type; with no script the form looks up what was typed."""
+    placement = placement_at(school, learner=LearnerFactory(school=school, legal_last_name="Okonkwo"))
+    placement_at(school, provider=placement.provider)  # the same provider: only the learner tells them apart
+    client.force_login(pastoral)
+    page = client.get(reverse("monitoring:concern_raise")).content.decode()
+    assert 'role="combobox"' in page and "<option" not in page  # searched, not listed
+    response = client.post(
+        reverse("monitoring:concern_raise"),
+        {
+            "learner_text": "okonkwo",
+            "placement_text": placement.provider.name,
+            "detail": "Said she was scared to go home.",
+        },
+    )
+    assert response.status_code == 302
+    concern = SafeguardingConcern.objects.get()
+    assert (concern.learner, concern.placement) == (placement.learner, placement)
 
 
 def test_the_raise_page_says_the_lado_is_told_the_same_day(client, pastoral):

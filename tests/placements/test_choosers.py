@@ -6,7 +6,13 @@ from django.utils import timezone
 
 from placements.models import Learner, Placement, Provider, ProviderSite
 
-from ..factories import LearnerFactory, ProviderFactory, ProviderSiteFactory, approved_provider
+from ..factories import (
+    LearnerFactory,
+    PlacementFactory,
+    ProviderFactory,
+    ProviderSiteFactory,
+    approved_provider,
+)
 from .test_placement_views import placement_post
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +118,45 @@ def test_form_pages_stay_small_with_500_learners_and_providers(client, school, p
     assert len(body) < 60_000
     client.force_login(admin_assistant)
     assert len(client.get(reverse("placements:where_is")).content) < 40_000
+
+
+REPORT_LEARNERS = reverse("monitoring:report_learner_search")
+REPORT_PLACEMENTS = reverse("monitoring:report_placement_search")
+
+
+def test_the_concern_forms_searches_answer_every_member_of_staff_for_their_own_school(
+    client, school, other_school, finance, board
+):
+    """Anyone on the staff may raise a concern, so its choosers answer to concern.raise, not learner.view."""
+    LearnerFactory(school=school, legal_first_name="Tyler", legal_last_name="Brookes")
+    LearnerFactory(school=other_school, legal_first_name="Tyler", legal_last_name="Elsewhere")
+    client.force_login(finance)
+    found = labels(client.get(REPORT_LEARNERS, {"q": "tyler"}))
+    assert len(found) == 1 and found[0].startswith("Tyler Brookes")
+    client.force_login(board)
+    assert client.get(REPORT_LEARNERS, {"q": "tyler"}).status_code == 403
+
+
+def test_the_placement_search_gives_open_placements_of_the_chosen_learner(
+    client, school, other_school, pastoral
+):
+    tyler = LearnerFactory(school=school, legal_first_name="Tyler", legal_last_name="Brookes")
+    other = LearnerFactory(school=school, legal_first_name="Amy", legal_last_name="Brookes")
+    mill = ProviderFactory(name="Old Mill")
+    PlacementFactory(learner=tyler, provider=mill, status="active")
+    PlacementFactory(learner=other, provider=mill, status="agreed")
+    PlacementFactory(learner=tyler, provider=ProviderFactory(name="Old Forge"), status="referred")
+    PlacementFactory(learner=LearnerFactory(school=other_school), provider=mill, status="active")
+    client.force_login(pastoral)
+    assert labels(client.get(REPORT_PLACEMENTS, {"q": "old mill"})) == [
+        "Amy Brookes at Old Mill (agreed)",
+        "Tyler Brookes at Old Mill (active)",
+    ]
+    assert labels(client.get(REPORT_PLACEMENTS, {"q": "old", "within": tyler.pk})) == [
+        "Tyler Brookes at Old Mill (active)"
+    ]
+    # Narrowed to one learner, their placements are offered before anything is typed.
+    assert labels(client.get(REPORT_PLACEMENTS, {"q": "", "within": tyler.pk})) == [
+        "Tyler Brookes at Old Mill (active)"
+    ]
+    assert labels(client.get(REPORT_PLACEMENTS, {"q": ""})) == []
