@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from altprov.models import School
+from placements.choosers import placements_matching
 from placements.models import Placement
 from placements.schedule import SESSIONS, expected_sessions
 
@@ -58,14 +59,7 @@ def _placements(
     placements = Placement.objects.filter(school=school).filter(
         Q(pk__in={e.placement_id for e in found}) | Q(pk__in=marked)
     )
-    for word in q.split():
-        placements = placements.filter(
-            Q(learner__legal_first_name__icontains=word)
-            | Q(learner__legal_last_name__icontains=word)
-            | Q(learner__preferred_name__icontains=word)
-            | Q(learner__upn__iexact=word)
-            | Q(provider__name__icontains=word)
-        )
+    placements = placements_matching(placements, q)
     if year_group is not None:
         placements = placements.filter(learner__year_group=year_group)
     ordered = placements.select_related("learner", "provider").order_by(

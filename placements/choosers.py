@@ -48,7 +48,7 @@ def placement_label(placement: Placement) -> str:
     return f"{placement.learner} at {placement.provider} ({placement.get_status_display().lower()})"
 
 
-def search_placements(queryset: QuerySet, text: str) -> QuerySet:
+def placements_matching(queryset: QuerySet, text: str) -> QuerySet:
     """By the learner's names or UPN, or the provider's name, every word matching one of them."""
     for word in text.split():
         queryset = queryset.filter(
@@ -58,8 +58,14 @@ def search_placements(queryset: QuerySet, text: str) -> QuerySet:
             | Q(learner__upn__iexact=word)
             | Q(provider__name__icontains=word)
         )
-    return queryset.select_related("learner", "provider").order_by(
-        "learner__legal_last_name", "learner__legal_first_name", "start_date", "pk"
+    return queryset
+
+
+def search_placements(queryset: QuerySet, text: str) -> QuerySet:
+    return (
+        placements_matching(queryset, text)
+        .select_related("learner", "provider")
+        .order_by("learner__legal_last_name", "learner__legal_first_name", "start_date", "pk")
     )
 
 
