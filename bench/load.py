@@ -126,6 +126,11 @@ class Results:
         self.errors = defaultdict(int)
         self.refused = defaultdict(int)  # 403: a role that may not see the page, not a failure
         self.why = defaultdict(int)  # (page, status code or exception) of each error
+        self.retried = defaultdict(int)  # GETs sent again after the server closed a kept-alive connection
+
+    def count_retry(self, name: str) -> None:
+        with self.lock:
+            self.retried[name] += 1
 
     def add(self, name: str, ms: float, ok: bool, refused: bool = False, why: str = "") -> None:
         with self.lock:
@@ -137,10 +142,18 @@ class Results:
                 self.why[(name, why)] += 1
 
 
-def timed(results: Results, name: str, call) -> requests.Response | None:
+def timed(results: Results, name: str, call, retry: bool = True) -> requests.Response | None:
     began = time.perf_counter()
     try:
-        response = call()
+        try:
+            response = call()
+        except requests.ConnectionError:
+            if not retry:
+                raise
+            # A kept-alive connection the server closed as it was reused (gunicorn's keepalive, a
+            # worker recycled): browsers send such a request again once, and so does this person.
+            results.count_retry(name)
+            response = call()
         ok, why = response.status_code < 400, f"HTTP {response.status_code}"
     except requests.RequestException as e:
         response, ok, why = None, False, type(e).__name__
@@ -165,6 +178,7 @@ def submit_register(session: requests.Session, base: str, link: str, results: Re
         results,
         "provider register (POST)",
         lambda: session.post(base + link, data=data, timeout=60, allow_redirects=False),
+        retry=False,  # never sent twice: a POST is not repeated as a GET may be
     )
 
 
@@ -284,6 +298,8 @@ def main() -> int:
         )
     for (name, why), count in sorted(results.why.items()):
         print(f"error: {name}: {why} x {count}")
+    for name, count in sorted(results.retried.items()):
+        print(f"sent again after a closed kept-alive connection: {name} x {count}")
     doubled = duplicates()
     print(
         f"Marks stored during the run: {AttendanceMark.objects.count() - marks_before}; "

@@ -63,6 +63,8 @@ def pages(school) -> list[tuple[str, str]]:
         ("Reviews", reverse("monitoring:review_list")),
         ("Incidents", reverse("monitoring:incident_list")),
         ("Actions", reverse("monitoring:action_list")),
+        ("Raise a concern", reverse("monitoring:concern_raise")),
+        ("Report an incident", reverse("monitoring:incident_report")),
     ]
     if placement:
         found += [
