@@ -142,13 +142,21 @@ class Results:
                 self.why[(name, why)] += 1
 
 
+def dropped_connection(error: requests.ConnectionError) -> bool:
+    """A reused connection the server had closed (not a refused or timed-out one)."""
+    text = repr(error)
+    return not isinstance(error, requests.ConnectTimeout) and (
+        "RemoteDisconnected" in text or "Connection reset" in text or "Connection aborted" in text
+    )
+
+
 def timed(results: Results, name: str, call, retry: bool = True) -> requests.Response | None:
     began = time.perf_counter()
     try:
         try:
             response = call()
-        except requests.ConnectionError:
-            if not retry:
+        except requests.ConnectionError as e:
+            if not retry or not dropped_connection(e):
                 raise
             # A kept-alive connection the server closed as it was reused (gunicorn's keepalive, a
             # worker recycled): browsers send such a request again once, and so does this person.

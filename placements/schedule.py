@@ -187,7 +187,8 @@ def first_expected_days(spans: dict[int, list[tuple[date, date]]]) -> dict[tuple
         closed = loaded.closed_by_provider.get((placement.provider_id, placement.school_id), ())
         days = loaded.days_by_school[placement.school_id]
         for index, (span_start, span_end) in enumerate(spans.get(placement.pk, ())):
-            for day in days[bisect_left(days, max(span_start, first)) :]:
+            for i in range(bisect_left(days, max(span_start, first)), len(days)):
+                day = days[i]
                 if day > span_end or day > last:
                     break
                 if day not in closed and any(loaded.week_on(placement.pk, day)[day.weekday()]):

@@ -26,7 +26,12 @@ ABOUT_PROVIDER_STAFF_HELP = (
 # hundreds of learners and placements.
 LEARNER_SEARCH = reverse_lazy("monitoring:report_learner_search")
 PLACEMENT_SEARCH = reverse_lazy("monitoring:report_placement_search")
-TYPE_TO_SEARCH = "Type two letters of their name, or their UPN."
+TYPE_TO_SEARCH = "Type two letters of their name."
+
+
+def report_learner_label(learner: Learner) -> str:
+    """Name and year group: every member of staff may raise a concern, not all may see a UPN."""
+    return f"{learner.display_name}, Year {learner.year_group}"
 
 
 def report_placements(school):
@@ -82,6 +87,7 @@ class RaiseConcernForm(ClearErrorsMixin, forms.Form):
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["learner"].queryset = Learner.objects.filter(school=school)
+        self.fields["learner"].label_from_instance = report_learner_label
         self.fields["placement"].queryset = report_placements(school)
         # Typed without JavaScript, a placement is looked for among the chosen learner's
         # (fields are cleaned in order).

@@ -25,8 +25,13 @@ from ..choosers import (
 from ..models import Learner, Provider, ProviderSite
 
 
-def search_answer(request: HttpRequest, perm: str, find: Callable[[str], list]) -> JsonResponse:
-    """`find(text)`'s results as JSON, for a signed-in user with `perm` at the current school."""
+def search_answer(
+    request: HttpRequest, perm: str, find: Callable[[str], list], *, narrowable: bool = False
+) -> JsonResponse:
+    """`find(text)`'s results as JSON, for a signed-in user with `perm` at the current school.
+
+    `narrowable`: `find` narrows to the one record named by `within` (a provider's sites, a
+    learner's placements), so that few are offered before anything is typed."""
     if not request.user.is_authenticated:
         return JsonResponse({"error": "signed_out", "message": "You have been signed out."}, status=401)
     school = getattr(request, "school", None)
@@ -34,7 +39,7 @@ def search_answer(request: HttpRequest, perm: str, find: Callable[[str], list]) 
         return JsonResponse({"error": "forbidden", "message": "You may not search these."}, status=403)
     text = request.GET.get("q", "").strip()[:100]
     # Narrowed to one learner or provider (`within`), its few records are offered untyped.
-    narrowed = request.GET.get("within", "").isdigit()
+    narrowed = narrowable and request.GET.get("within", "").isdigit()
     results = find(text) if len(text) >= MIN_CHARS or narrowed else []
     return JsonResponse({"results": results})
 
@@ -80,4 +85,4 @@ def site_search(request: HttpRequest) -> JsonResponse:
         found = search_sites(sites, text)[:MAX_RESULTS]
         return [{"id": site.pk, "label": site_label(site)} for site in found]
 
-    return search_answer(request, "provider.view", find)
+    return search_answer(request, "provider.view", find, narrowable=True)

@@ -128,11 +128,11 @@ def test_the_concern_forms_searches_answer_every_member_of_staff_for_their_own_s
     client, school, other_school, finance, board
 ):
     """Anyone on the staff may raise a concern, so its choosers answer to concern.raise, not learner.view."""
-    LearnerFactory(school=school, legal_first_name="Tyler", legal_last_name="Brookes")
+    LearnerFactory(school=school, legal_first_name="Tyler", legal_last_name="Brookes", upn="A123456789012")
     LearnerFactory(school=other_school, legal_first_name="Tyler", legal_last_name="Elsewhere")
     client.force_login(finance)
     found = labels(client.get(REPORT_LEARNERS, {"q": "tyler"}))
-    assert len(found) == 1 and found[0].startswith("Tyler Brookes")
+    assert found == ["Tyler Brookes, Year 10"]  # name and year group: no UPN for finance
     client.force_login(board)
     assert client.get(REPORT_LEARNERS, {"q": "tyler"}).status_code == 403
 
@@ -160,3 +160,6 @@ def test_the_placement_search_gives_open_placements_of_the_chosen_learner(
         "Tyler Brookes at Old Mill (active)"
     ]
     assert labels(client.get(REPORT_PLACEMENTS, {"q": ""})) == []
+    # Only the searches that narrow by `within` answer an empty search.
+    assert labels(client.get(REPORT_LEARNERS, {"q": "", "within": tyler.pk})) == []
+    assert labels(client.get(LEARNERS, {"q": "", "within": tyler.pk})) == []
