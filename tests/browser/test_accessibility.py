@@ -19,10 +19,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.conf import settings as django_settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -40,9 +38,11 @@ from ..altprov.test_role_matrix import MATRIX, ROLES, make_world
 from ..factories import LearnerFactory, PlacementFactory, ProviderFactory
 from .axe import Report
 from .keyboard import tab_through
+from .sessions import sign_in
 
 LONDON = ZoneInfo("Europe/London")
 WIDTHS = (1280, 375)
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 # GET answers that are files, not pages.
@@ -181,12 +181,7 @@ def context_for(browser: Browser, live_server):
         )
         opened.append(context)
         if user is not None:
-            client = Client()
-            client.force_login(user)
-            cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
-            context.add_cookies(
-                [{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-            )
+            sign_in(context, live_server, user)
         return context.new_page()
 
     yield make

@@ -1,8 +1,6 @@
 """Raising a concern at a large school: the learner is searched, then their placements are offered."""
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Browser, expect
 
@@ -10,6 +8,7 @@ from monitoring.models import SafeguardingConcern
 
 from ..factories import LearnerFactory, PlacementFactory, ProviderFactory
 from .choosers import choose
+from .sessions import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -23,18 +22,8 @@ def test_the_chosen_learners_placements_are_offered_without_typing(
     PlacementFactory(
         learner=LearnerFactory(school=school, legal_last_name="Other"), provider=mill, status="active"
     )
-    client = Client()
-    client.force_login(pastoral)
     context = browser.new_context(base_url=live_server.url)
-    context.add_cookies(
-        [
-            {
-                "name": django_settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(context, live_server, pastoral)
     page = context.new_page()
     page.goto(reverse("monitoring:concern_raise"))
     choose(page, "#id_learner", "Tyler", "Tyler Brookes")

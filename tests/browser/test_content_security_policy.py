@@ -1,13 +1,12 @@
 """The main pages run their scripts and styles under the Content-Security-Policy without a violation."""
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Browser
 
 from ..factories import LearnerFactory, TermFactory
 from .axe import Report
+from .sessions import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -35,18 +34,8 @@ def _violations(page) -> list[str]:
 def test_main_pages_have_no_policy_violations(browser: Browser, live_server, school, head):
     TermFactory(school=school)
     LearnerFactory(school=school, legal_first_name="Amy", legal_last_name="Able")
-    client = Client()
-    client.force_login(head)
     context = browser.new_context(base_url=live_server.url)
-    context.add_cookies(
-        [
-            {
-                "name": django_settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(context, live_server, head)
     page = context.new_page()
     violations = _violations(page)
     for name in PAGES:

@@ -1,14 +1,13 @@
 """The Team Teach warning shows as soon as the provider is chosen, read out by screen readers."""
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
 from ..factories import LearnerFactory, approved_provider
 from .choosers import choose
+from .sessions import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -29,18 +28,8 @@ def test_choosing_a_provider_without_team_teach_warns_at_once(
         behaviour_risk_assessment_date=today,
     )
     LearnerFactory(school=school, legal_first_name="Amy", legal_last_name="Able")
-    client = Client()
-    client.force_login(slt)
     context = browser.new_context(base_url=live_server.url)
-    context.add_cookies(
-        [
-            {
-                "name": django_settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(context, live_server, slt)
     page = context.new_page()
     page.goto(reverse("placements:placement_create"))
     region = page.locator("#team-teach-now")
